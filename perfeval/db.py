@@ -1,0 +1,252 @@
+"""The data lake and the one data gate every read passes through.
+
+Layout of a lake folder (see docs/data-model.md):
+
+    catalog/<table>.csv                      reference tables (metric catalogue, documents)
+    seed/<report>/<table>.csv                the real reports, hand-encoded
+    demo/<table>.parquet                     the demonstration portfolio (generated, committed)
+    lake/<table>/**/<batch>.parquet          imported or generated batches (hive partitions allowed)
+
+`Lake` turns those files into typed DuckDB views (one per table of perfeval.schema), rebuilt when the
+files change. `DataGate.query(name, scope, **params)` runs ``queries/<name>.sql`` with bound
+``$parameters`` on a fresh cursor whose views are limited to the viewer's `Scope`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pathlib
+import re
+import threading
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from perfeval import schema
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT / "data"
+QUERIES = ROOT / "queries"
+
+_QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_PARAM = re.compile(r"(?<![:$\w])\$([A-Za-z_][A-Za-z0-9_]*)")
+_DATA_SUFFIXES = (".csv", ".parquet")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a viewer may see: region-code prefixes (None = everything) and whether demo rows show.
+
+    Region codes follow GB/T 2260: ``44`` a province, ``4403`` a city, ``440304`` a district. A scope
+    of ``("440300",)`` is normalised to the prefix ``4403`` and so covers every district of 深圳市.
+    """
+
+    regions: tuple[str, ...] | None = None
+    include_demo: bool = True
+
+    @staticmethod
+    def everything(include_demo: bool = True) -> "Scope":
+        return Scope(None, include_demo)
+
+    @property
+    def prefixes(self) -> list[str]:
+        if self.regions is None:
+            return []
+        out = []
+        for code in self.regions:
+            code = str(code).strip()
+            while len(code) > 2 and code.endswith("00"):
+                code = code[:-2]
+            out.append(code)
+        return out
+
+    def key(self) -> tuple:
+        """A hashable key for caches: everything that changes what this viewer sees."""
+        return (None if self.regions is None else tuple(sorted(self.prefixes)), self.include_demo)
+
+
+class QueryError(ValueError):
+    """A query that does not exist or was called with the wrong parameters."""
+
+
+def query_text(name: str) -> str:
+    """The SQL text of queries/<name>.sql. Only plain names are accepted."""
+    if not _QUERY_NAME.match(name):
+        raise QueryError(f"bad query name: {name!r}")
+    path = QUERIES / f"{name}.sql"
+    if not path.is_file():
+        raise QueryError(f"no query file queries/{name}.sql")
+    return path.read_text(encoding="utf-8")
+
+
+def query_parameters(sql: str) -> list[str]:
+    """The ``$names`` a SQL text uses, in order of first use (comments and strings excluded)."""
+    stripped = re.sub(r"--[^\n]*", "", sql)
+    stripped = re.sub(r"'(?:[^']|'')*'", "''", stripped)
+    seen: list[str] = []
+    for m in _PARAM.finditer(stripped):
+        if m.group(1) not in seen:
+            seen.append(m.group(1))
+    return seen
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal for a path we found on disk ourselves (never a user's value)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _is_identifier(name: str) -> bool:
+    return re.fullmatch(r"[a-z_][a-z0-9_]*", name) is not None
+
+
+class Lake:
+    """A folder of CSV and Parquet files seen as typed DuckDB views."""
+
+    def __init__(self, root: str | os.PathLike = DEFAULT_DATA):
+        self.root = pathlib.Path(root).resolve()
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._version: str | None = None
+
+    # -- files -------------------------------------------------------------------------------
+    def data_files(self) -> list[pathlib.Path]:
+        """Every data file of the lake (sorted)."""
+        out = []
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+            for f in filenames:
+                if f.endswith(_DATA_SUFFIXES) and not f.startswith((".", "_")):
+                    out.append(pathlib.Path(dirpath) / f)
+        return sorted(out)
+
+    def table_files(self, table: str) -> tuple[list[pathlib.Path], list[pathlib.Path]]:
+        """(csv files, parquet files) holding rows of ``table``."""
+        csvs, parquets = [], []
+        for p in self.data_files():
+            rel = p.relative_to(self.root).parts
+            if p.suffix == ".csv" and p.stem == table:
+                csvs.append(p)
+            elif p.suffix == ".parquet" and (p.stem == table or table in rel[:-1]):
+                parquets.append(p)
+        return csvs, parquets
+
+    def version(self) -> str:
+        """A short hash of the lake's file list, sizes and modification times."""
+        h = hashlib.sha1()
+        for p in self.data_files():
+            st = p.stat()
+            h.update(f"{p.relative_to(self.root)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+        return h.hexdigest()[:16]
+
+    # -- connection --------------------------------------------------------------------------
+    def connection(self) -> tuple[duckdb.DuckDBPyConnection, str]:
+        """The base connection for the current files (rebuilt when they change) and its version."""
+        version = self.version()
+        with self._lock:
+            if self._con is None or version != self._version:
+                old = self._con
+                self._con = self._build()
+                self._version = version
+                if old is not None:
+                    old.close()
+            return self._con, self._version
+
+    def _build(self) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(":memory:")
+        for t in schema.TABLES:
+            con.execute(self._base_view_sql(con, t))
+        for statement in _split_sql((QUERIES / "_views.sql").read_text(encoding="utf-8")):
+            con.execute(statement)
+        con.execute("SET allowed_directories=[" + _literal(str(self.root)) + "]")
+        con.execute("SET enable_external_access=false")
+        con.execute("SET lock_configuration=true")
+        return con
+
+    def _base_view_sql(self, con: duckdb.DuckDBPyConnection, t: schema.Table) -> str:
+        """CREATE VIEW base_<table>: the files of one table, cast once to the schema's types.
+
+        Identifiers come from perfeval.schema (checked), file paths from our own directory listing.
+        """
+        assert _is_identifier(t.name) and all(_is_identifier(c) for c in t.column_names)
+        csvs, parquets = self.table_files(t.name)
+        parts = []
+        if csvs:
+            src = ("read_csv([" + ", ".join(_literal(str(p)) for p in csvs) + "], header=true, "
+                   "all_varchar=true, union_by_name=true, auto_detect=true)")
+            parts.append(self._select_cast(con, t, src))
+        if parquets:
+            src = ("read_parquet([" + ", ".join(_literal(str(p)) for p in parquets) + "], "
+                   "union_by_name=true, hive_partitioning=false)")
+            parts.append(self._select_cast(con, t, src))
+        if not parts:
+            cols = ", ".join("CAST(NULL AS " + c.type + ") AS " + c.name for c in t.columns)
+            parts.append("SELECT " + cols + " WHERE false")
+        body = "\nUNION ALL\n".join(parts)
+        kind = "split_part(source, ':', 1) AS data_kind" if "source" in t.column_names else "NULL AS data_kind"
+        return "CREATE VIEW base_" + t.name + " AS SELECT *, " + kind + " FROM (\n" + body + "\n)"
+
+    @staticmethod
+    def _select_cast(con: duckdb.DuckDBPyConnection, t: schema.Table, src: str) -> str:
+        present = {r[0] for r in con.execute("DESCRIBE SELECT * FROM " + src).fetchall()}
+        cols = []
+        for c in t.columns:
+            if c.name in present:
+                cols.append("CAST(" + c.name + " AS " + c.type + ") AS " + c.name)
+            else:
+                cols.append("CAST(NULL AS " + c.type + ") AS " + c.name)
+        return "SELECT " + ", ".join(cols) + " FROM " + src
+
+    def read_table(self, name: str, scope: Scope | None = None) -> pd.DataFrame:
+        """Every visible row of one table (through the gate), for tests, the CLI and exports."""
+        return DataGate(self).table(name, scope or Scope.everything())
+
+
+def _split_sql(text: str) -> list[str]:
+    text = re.sub(r"--[^\n]*", "", text)
+    return [s.strip() for s in text.split(";") if s.strip()]
+
+
+class DataGate:
+    """The one path to the data. Every read names the viewer's scope."""
+
+    def __init__(self, lake: Lake):
+        self.lake = lake
+
+    def _cursor(self, scope: Scope) -> tuple[duckdb.DuckDBPyConnection, str]:
+        con, version = self.lake.connection()
+        cur = con.cursor()
+        cur.execute("SET VARIABLE scope_all = ?", [scope.regions is None])
+        cur.execute("SET VARIABLE scope_prefixes = ?", [scope.prefixes])
+        cur.execute("SET VARIABLE include_demo = ?", [scope.include_demo])
+        return cur, version
+
+    def version(self) -> str:
+        return self.lake.version()
+
+    def query(self, name: str, scope: Scope, **params) -> pd.DataFrame:
+        """Run queries/<name>.sql with ``params`` bound as $parameters, limited to ``scope``."""
+        return self.run_sql(query_text(name), scope, params, label=name)
+
+    def run_sql(self, sql: str, scope: Scope, params: dict | None = None, label: str = "sql") -> pd.DataFrame:
+        """Run one read-only statement (a query file's text, or the CLI's ``sql``) within ``scope``."""
+        params = dict(params or {})
+        wanted = query_parameters(sql)
+        missing = [p for p in wanted if p not in params]
+        extra = [p for p in params if p not in wanted]
+        if missing or extra:
+            raise QueryError(f"{label}: missing parameters {missing}, unexpected {extra}")
+        statements = duckdb.extract_statements(sql)
+        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+            raise QueryError(f"{label}: only one SELECT statement may be run")
+        cur, _ = self._cursor(scope)
+        try:
+            return cur.execute(sql, params).df() if params else cur.execute(sql).df()
+        finally:
+            cur.close()
+
+    def table(self, name: str, scope: Scope) -> pd.DataFrame:
+        """Every visible row of table ``name`` (a schema table), in a stable order."""
+        t = schema.table(name)
+        order = ", ".join(t.key)
+        return self.run_sql("SELECT * FROM " + t.name + " ORDER BY " + order, scope, label=name)
