@@ -158,6 +158,12 @@ class Lake:
             con.execute(self._base_view_sql(con, t))
         for statement in _split_sql((QUERIES / "_views.sql").read_text(encoding="utf-8")):
             con.execute(statement)
+            if statement.startswith("CREATE VIEW projects "):
+                # every table keyed by project sees only the rows of the projects in scope
+                for t in schema.TABLES:
+                    if t.name != "projects" and "project_id" in t.column_names:
+                        con.execute("CREATE VIEW " + t.name + " AS SELECT * FROM base_" + t.name
+                                    + " WHERE project_id IN (SELECT project_id FROM projects)")
         con.execute("SET allowed_directories=[" + _literal(str(self.root)) + "]")
         con.execute("SET enable_external_access=false")
         con.execute("SET lock_configuration=true")

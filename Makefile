@@ -1,0 +1,38 @@
+# Set-up is part of each target: on a fresh machine `make serve` or `make test` installs what it needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: serve test test-fast system-deps bench
+
+$(VENV)/.stamp-app: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.stamp-test: requirements-test.txt $(VENV)/.stamp-app
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+# Debian's Chromium and CJK fonts for the browser tests and image exports (no browser download).
+system-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+	  echo "installing chromium and fonts (apt)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null; \
+	fi
+
+serve: $(VENV)/.stamp-app
+	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+
+test: $(VENV)/.stamp-test system-deps
+	$(PY) -m pytest
+
+test-fast: $(VENV)/.stamp-test
+	$(PY) -m pytest -m "not browser"
+
+bench: $(VENV)/.stamp-test system-deps
+	$(PY) -m bench

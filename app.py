@@ -1,0 +1,24 @@
+"""Entry point: routes to the pages, draws the shared sidebar. No data logic here."""
+import pathlib
+
+import streamlit as st
+
+from perfeval.ui import sidebar, state
+
+HERE = pathlib.Path(__file__).parent
+
+st.set_page_config(page_title="绩效评价看板", page_icon=str(HERE / "static" / "icon.png"), layout="wide")
+state.init_from_url()
+t = state.tr()
+
+# (file, zh title, en title, url path, icon). Each page's own file says what it shows.
+PAGES = [
+    ("app_pages/overview.py", "总览", "Overview", "overview", "📊"),
+    ("app_pages/project.py", "项目详情", "Project", "project", "📄"),
+]
+
+pages = [st.Page(str(HERE / f), title=t(zh, en), url_path=url, icon=icon, default=(url == "overview"))
+         for f, zh, en, url, icon in PAGES if (HERE / f).exists()]
+nav = st.navigation(pages)
+sidebar.render()
+nav.run()

@@ -1,0 +1,89 @@
+"""项目详情 Project: one project's facts and sources, total score and grade, level-1 breakdown.
+
+Deep link: ``project?project=<project_id>``.
+"""
+import streamlit as st
+
+from perfeval import charts, fmt
+from perfeval.regions import region_label
+from perfeval.ui import common, state
+
+t = state.tr()
+lang = state.lang()
+projects = state.query("project_list")
+if projects.empty:
+    st.title(t("项目详情", "Project"))
+    st.info(t("没有可查看的项目。", "No project to show."))
+    st.stop()
+
+ids = list(projects["project_id"])
+wanted = st.query_params.get("project")
+if wanted and wanted not in ids:
+    st.error(t(f"找不到项目 “{wanted}”（不存在或不在您的查看范围内）。",
+               f"Project “{wanted}” not found (it does not exist or is outside your scope)."))
+current = st.session_state.get("f_project")
+default = wanted if wanted in ids else (current if current in ids else ids[0])
+labels = dict(zip(projects["project_id"], projects["name"]))
+if st.session_state.get("w_project") not in ids or (wanted in ids and wanted != st.session_state.get("w_project")):
+    st.session_state["w_project"] = default
+pid = st.selectbox(t("项目", "Project"), ids, format_func=labels.get, key="w_project")
+st.session_state["f_project"] = pid
+state.write_url({"project": pid})
+
+facts = state.query("project_facts", project_id=pid)
+p = facts.iloc[0].to_dict()
+common.page_header(t.pick(p, "name", "name_en"), facts)
+
+grade = p.get("reported_grade")
+common.kpi_row([
+    (t("报告总分", "Reported score"), fmt.score(p.get("reported_total_score"), lang)),
+    (t("评价等级", "Grade"), grade if isinstance(grade, str) else fmt.not_reported(lang)),
+    (t("预算（万元）", "Budget (10k CNY)"), fmt.number(p.get("budget"), 2, lang)),
+    (t("到位资金（万元）", "Received (10k CNY)"), fmt.number(p.get("received"), 2, lang)),
+    (t("实际支出（万元）", "Spent (10k CNY)"), fmt.number(p.get("spent"), 2, lang)),
+    (t("预算执行率", "Execution rate"), fmt.pct(p.get("execution_rate"), lang)),
+])
+if not fmt.is_missing(p.get("as_of")):
+    st.caption(t(f"资金数据截至 {fmt.date(p['as_of'])}", f"Money figures as of {fmt.date(p['as_of'])}"))
+
+with st.expander(t("项目基本信息与来源", "Facts and source"), expanded=True):
+    rows = [
+        (t("地区", "Region"), region_label(p)),
+        (t("类别", "Category"), p.get("category")),
+        (t("实施单位", "Implementing unit"), p.get("implementing_unit")),
+        (t("主管单位", "Supervising unit"), p.get("supervising_unit")),
+        (t("评价机构", "Evaluator"), p.get("evaluator")),
+        (t("评价方式", "Evaluator type"), p.get("evaluator_type")),
+        (t("评价期", "Evaluated period"), f"{fmt.date(p.get('period_start'), lang)} — {fmt.date(p.get('period_end'), lang)}"),
+        (t("评价工作时间", "Evaluation work"),
+         f"{fmt.date(p.get('evaluation_start'), lang)} — {fmt.date(p.get('evaluation_end'), lang)}"),
+        (t("数据截至", "Data cutoff"), fmt.date(p.get("data_cutoff"), lang)),
+        (t("来源文档", "Source document"), f"{p.get('document_title') or ''}（{p.get('source')}）"),
+    ]
+    for label, value in rows:
+        shown = value if isinstance(value, str) and value.strip() else fmt.not_reported(lang)
+        st.markdown(f"**{label}**：{shown}")
+    if isinstance(p.get("note"), str) and p["note"]:
+        st.caption(p["note"])
+
+st.subheader(t("一级指标得分", "Level-1 scores"))
+l1 = state.query("project_level1", project_id=pid)
+if l1.empty:
+    st.info(t("报告未披露分项得分（未披露），仅有总分。",
+              "The report gives no breakdown (not reported), only the total score."))
+else:
+    if l1["derived"].any():
+        st.caption(t("报告未直接给出一级指标的分值和得分，图表中为其下级指标之和（计算值，标“*”）。",
+                     "The report states no level-1 weights or scores; they are summed from the indicators "
+                     "below (computed, marked “*”)."))
+    st.plotly_chart(charts.level1_breakdown(l1, t), width="stretch")
+    shown = l1.assign(
+        name=[t.pick(r, "name", "name_en") for r in l1.to_dict("records")],
+        weight_s=[fmt.score(v, lang) + ("*" if d else "") for v, d in zip(l1["weight"], l1["derived"])],
+        score_s=[fmt.score(v, lang) + ("*" if d else "") for v, d in zip(l1["reported_score"], l1["derived"])],
+        rate_s=[fmt.pct(v, lang) for v in l1["score_rate"]],
+    )
+    st.dataframe(shown[["code", "name", "weight_s", "score_s", "rate_s"]], hide_index=True, width="stretch",
+                 column_config={"code": t("编码", "Code"), "name": t("一级指标", "Indicator"),
+                                "weight_s": t("分值", "Weight"), "score_s": t("得分", "Score"),
+                                "rate_s": t("得分率", "Score rate")})

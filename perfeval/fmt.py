@@ -1,0 +1,96 @@
+"""Number and text formatting for people: 万元 with separators, rates as %, qualifiers, 未披露.
+
+All functions are pure and return strings. A missing value (None / NaN) is "未披露" (or "not
+reported"), never zero.
+"""
+from __future__ import annotations
+
+import math
+
+from perfeval.schema import QUALIFIER_EN, QUALIFIER_ZH
+
+NOT_REPORTED = {"zh": "未披露", "en": "not reported"}
+
+
+def is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value) or (isinstance(value, float) and math.isnan(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def not_reported(lang: str = "zh") -> str:
+    return NOT_REPORTED[lang]
+
+
+def number(value, decimals: int = 2, lang: str = "zh", strip: bool = True) -> str:
+    """12345.6 → "12,345.6" (decimals dropped when they are zeros, if ``strip``)."""
+    if is_missing(value):
+        return not_reported(lang)
+    text = f"{float(value):,.{decimals}f}"
+    if strip and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def wan(value, lang: str = "zh", decimals: int = 2) -> str:
+    """An amount in 万元: 824.81 → "824.81 万元"; 12345 → "12,345 万元"."""
+    if is_missing(value):
+        return not_reported(lang)
+    unit = "万元" if lang == "zh" else "×10k CNY"
+    return f"{number(value, decimals, lang)} {unit}"
+
+
+def pct(rate, lang: str = "zh", decimals: int = 2) -> str:
+    """A fraction as a percentage: 0.7172 → "71.72%"."""
+    if is_missing(rate):
+        return not_reported(lang)
+    return f"{float(rate) * 100:.{decimals}f}%"
+
+
+def score(value, lang: str = "zh") -> str:
+    """A score in points: 19.15 → "19.15"; 15.0 → "15"."""
+    if is_missing(value):
+        return not_reported(lang)
+    return number(value, 2, lang)
+
+
+def with_qualifier(text: str, qualifier: str | None, lang: str = "zh") -> str:
+    """Put a report's qualifier back on a figure: ("2,600万", "over") → "2,600万余"."""
+    q = qualifier if isinstance(qualifier, str) else "exact"
+    if lang == "zh":
+        word = QUALIFIER_ZH.get(q, "")
+        if q == "over":
+            return f"{text}余"
+        return f"{word}{text}"
+    word = QUALIFIER_EN.get(q, "")
+    return f"{word} {text}".strip()
+
+
+def big_count(value, unit: str = "", lang: str = "zh", qualifier: str | None = None) -> str:
+    """A large count the Chinese way: 26000000 条 → "2,600万条" (en: "26,000,000 条")."""
+    if is_missing(value):
+        return not_reported(lang)
+    v = float(value)
+    if lang == "zh" and abs(v) >= 1e8:
+        text = f"{number(v / 1e8, 2, lang)}亿"
+    elif lang == "zh" and abs(v) >= 1e4:
+        text = f"{number(v / 1e4, 2, lang)}万"
+    else:
+        text = number(v, 2, lang)
+    if lang == "zh" and q_is_over(qualifier):
+        return f"{text}余{unit}"
+    return with_qualifier(f"{text}{unit}" if lang == "zh" else f"{text} {unit}".strip(), qualifier, lang)
+
+
+def q_is_over(qualifier) -> bool:
+    return qualifier == "over"
+
+
+def date(value, lang: str = "zh") -> str:
+    """A date as 2023-06-30 (ISO reads the same in both languages)."""
+    if is_missing(value):
+        return not_reported(lang)
+    return str(value)[:10]

@@ -1,0 +1,30 @@
+"""Chinese-first labels with an English switch.
+
+Labels live next to the code that uses them as (zh, en) pairs: ``t("总览", "Overview")``. A
+`Translator` is a pure function of the language, so texts stay testable without Streamlit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LANGUAGES = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Translator:
+    lang: str = "zh"
+
+    def __post_init__(self):
+        if self.lang not in LANGUAGES:
+            raise ValueError(f"unknown language {self.lang!r}")
+
+    def __call__(self, zh: str, en: str) -> str:
+        return zh if self.lang == "zh" else en
+
+    def pick(self, row, zh_col: str, en_col: str) -> str:
+        """The row's English text when English is chosen and it has one, else the Chinese."""
+        if self.lang == "en":
+            v = row.get(en_col) if hasattr(row, "get") else None
+            if isinstance(v, str) and v.strip():
+                return v
+        return row.get(zh_col) if hasattr(row, "get") else row[zh_col]

@@ -1,0 +1,69 @@
+"""Portfolio figures for the overview (pure functions over the overview_projects query)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+GRADES = ("优", "良", "中", "差")
+
+
+@dataclass(frozen=True)
+class PortfolioKpis:
+    projects: int
+    budget: float | None          # 万元, sum over projects that report a budget
+    received: float | None        # 万元
+    spent: float | None           # 万元
+    execution_rate: float | None  # fraction: Σ spent / Σ received over projects reporting both
+    arrival_rate: float | None    # fraction: Σ received / Σ budget over projects reporting both
+    mean_score: float | None      # mean reported total score
+    grade_counts: dict[str, int]
+    not_reported: dict[str, int]  # how many projects leave each figure out
+
+
+def _sum(series: pd.Series) -> float | None:
+    s = series.dropna()
+    return float(s.sum()) if len(s) else None
+
+
+def _weighted(num: pd.Series, den: pd.Series) -> float | None:
+    both = num.notna() & den.notna() & (den > 0)
+    if not both.any():
+        return None
+    return float(num[both].sum() / den[both].sum())
+
+
+def portfolio_kpis(df: pd.DataFrame) -> PortfolioKpis:
+    """The headline numbers of a set of projects (rows of queries/overview_projects.sql).
+
+    Rates are weighted by money (Σ spent / Σ received), over the projects that report both inputs;
+    a project that leaves an input out is counted in ``not_reported``, never as zero.
+    """
+    scores = df["reported_total_score"].dropna()
+    grades = {g: int((df["reported_grade"] == g).sum()) for g in GRADES}
+    return PortfolioKpis(
+        projects=int(len(df)),
+        budget=_sum(df["budget"]),
+        received=_sum(df["received"]),
+        spent=_sum(df["spent"]),
+        execution_rate=_weighted(df["spent"], df["received"]),
+        arrival_rate=_weighted(df["received"], df["budget"]),
+        mean_score=float(scores.mean()) if len(scores) else None,
+        grade_counts=grades,
+        not_reported={c: int(df[c].isna().sum()) for c in ("budget", "received", "spent",
+                                                             "reported_total_score")},
+    )
+
+
+def sources_note(df: pd.DataFrame, lang: str = "zh") -> str:
+    """Whose data a view shows: "数据来源：3 份评价报告" (+ demo / generated counts)."""
+    kinds = df["data_kind"].value_counts().to_dict() if len(df) else {}
+    zh = {"report": "份评价报告（真实数据）", "import": "个导入批次的项目", "demo": "个示例项目（非真实数据）",
+          "generated": "个生成的测试项目（非真实数据）"}
+    en = {"report": "evaluation reports (real data)", "import": "imported projects",
+          "demo": "demonstration projects (not real)", "generated": "generated test projects (not real)"}
+    if lang == "zh":
+        parts = [f"{kinds[k]} {zh[k]}" for k in zh if kinds.get(k)]
+        return "数据来源：" + ("；".join(parts) if parts else "无")
+    parts = [f"{kinds[k]} {en[k]}" for k in en if kinds.get(k)]
+    return "Data: " + ("; ".join(parts) if parts else "none")

@@ -1,0 +1,1 @@
+"""Streamlit-facing pieces shared by the pages (widgets and layout only; no SQL, no rules)."""

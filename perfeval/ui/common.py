@@ -1,0 +1,44 @@
+"""Layout pieces every page uses: the title with whose data it shows, the demo badge, KPI rows."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from perfeval.portfolio import sources_note
+from perfeval.ui import state
+
+DEMO_BADGE_ZH = "示例数据"
+
+
+def demo_badge(df: pd.DataFrame) -> bool:
+    """Show the 示例数据 badge when ``df`` holds any non-real row; True if it did."""
+    if "data_kind" not in df.columns or not len(df):
+        return False
+    kinds = set(df["data_kind"].dropna())
+    t = state.tr()
+    shown = False
+    if "demo" in kinds:
+        st.warning("⚠️ " + DEMO_BADGE_ZH + t("：本视图含虚构地区的演示数据，不是真实评价结果。",
+                                          " (demonstration data): this view includes made-up projects "
+                                          "of fictional regions, not real evaluations."))
+        shown = True
+    if "generated" in kinds:
+        st.warning("⚠️ " + t("测试生成数据：本视图含程序生成的数据，不是真实评价结果。",
+                             "Generated data: this view includes machine-generated rows, not real evaluations."))
+        shown = True
+    return shown
+
+
+def page_header(title: str, df: pd.DataFrame | None = None) -> None:
+    """The page title, then whose data it shows (and the demo badge where needed)."""
+    st.title(title)
+    if df is not None:
+        st.caption(sources_note(df, state.lang()))
+        demo_badge(df)
+
+
+def kpi_row(items: list[tuple[str, str]], help_texts: list[str | None] | None = None) -> None:
+    """A row of st.metric cards from (label, formatted value) pairs."""
+    cols = st.columns(len(items))
+    for i, (col, (label, value)) in enumerate(zip(cols, items)):
+        col.metric(label, value, help=(help_texts[i] if help_texts else None))

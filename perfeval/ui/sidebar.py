@@ -1,0 +1,64 @@
+"""The sidebar: language switch, global filters and the demo switch, kept across pages."""
+from __future__ import annotations
+
+import streamlit as st
+
+from perfeval.regions import region_options
+from perfeval.ui import state
+
+
+def _sync(widget_key: str, state_key: str):
+    def cb():
+        st.session_state[state_key] = st.session_state[widget_key]
+    return cb
+
+
+def render() -> None:
+    """Draw the sidebar; the chosen values land in the ``f_*`` session keys and the URL."""
+    t = state.tr()
+    sb = st.sidebar
+    sb.radio(t("语言", "Language"), ["zh", "en"], format_func=lambda v: "中文" if v == "zh" else "English",
+             horizontal=True, key="w_lang", index=0 if state.lang() == "zh" else 1,
+             on_change=_sync("w_lang", "lang"))
+    t = state.tr()
+    opts = state.query("filter_options")
+    sb.header(t("筛选", "Filters"))
+
+    regions = region_options(opts)
+    region_keys = [None, *regions]
+    cur = st.session_state.get("f_region")
+    sb.selectbox(t("地区", "Region"), region_keys,
+                 index=region_keys.index(cur) if cur in region_keys else 0,
+                 format_func=lambda k: t("全部地区", "All regions") if k is None else regions[k],
+                 key="w_region", on_change=_sync("w_region", "f_region"))
+
+    if len(opts):
+        lo, hi = int(opts["year_min"].min()), int(opts["year_max"].max())
+    else:
+        lo, hi = 2020, 2025
+    y0 = st.session_state.get("f_year_from") or lo
+    y1 = st.session_state.get("f_year_to") or hi
+    y0, y1 = max(lo, min(y0, hi)), max(lo, min(y1, hi))
+    if lo < hi:
+        def years_cb():
+            a, b = st.session_state["w_years"]
+            st.session_state["f_year_from"] = None if a == lo else a
+            st.session_state["f_year_to"] = None if b == hi else b
+        sb.slider(t("评价期（年）", "Evaluated years"), lo, hi, (y0, y1), key="w_years", on_change=years_cb)
+
+    cats = [None, *sorted(opts["category"].dropna().unique())] if len(opts) else [None]
+    cur = st.session_state.get("f_category")
+    sb.selectbox(t("项目类别", "Category"), cats, index=cats.index(cur) if cur in cats else 0,
+                 format_func=lambda k: t("全部类别", "All categories") if k is None else k,
+                 key="w_category", on_change=_sync("w_category", "f_category"))
+
+    evs = [None, *sorted(opts["evaluator_type"].dropna().unique())] if len(opts) else [None]
+    cur = st.session_state.get("f_evaluator_type")
+    sb.selectbox(t("评价方式", "Evaluator type"), evs, index=evs.index(cur) if cur in evs else 0,
+                 format_func=lambda k: t("全部", "All") if k is None else k,
+                 key="w_evaluator", on_change=_sync("w_evaluator", "f_evaluator_type"))
+
+    sb.toggle(t("显示示例数据", "Show demonstration data"), value=bool(st.session_state.get("show_demo", True)),
+              key="w_demo", on_change=_sync("w_demo", "show_demo"),
+              help=t("示例数据为虚构地区的演示数据，不是真实评价结果。",
+                     "Demonstration data are made up for fictional regions; they are not real evaluations."))

@@ -1,0 +1,147 @@
+"""Session state shared by every page: the data gate, the viewer's scope, the global filters,
+the language, and their mirror in the URL (st.query_params).
+
+Cross-page filters live in their own session_state keys (``f_*``), not only in widget keys, so that
+they survive page switches; every run writes them back to the URL so a link reproduces the screen.
+"""
+from __future__ import annotations
+
+import os
+import pathlib
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from perfeval.db import DataGate, Lake, Scope
+from perfeval.i18n import Translator
+
+# URL parameter ↔ session key; the page-specific ones (project, projects, districts) are pages' own.
+URL_KEYS = {
+    "region": "f_region",
+    "year_from": "f_year_from",
+    "year_to": "f_year_to",
+    "category": "f_category",
+    "evaluator": "f_evaluator_type",
+    "lang": "lang",
+    "demo": "show_demo",
+}
+
+
+def data_dir() -> pathlib.Path:
+    """The lake folder: $PERFEVAL_DATA, else the bundled data/."""
+    env = os.environ.get("PERFEVAL_DATA")
+    return pathlib.Path(env) if env else pathlib.Path(__file__).resolve().parents[2] / "data"
+
+
+@st.cache_resource(show_spinner=False)
+def _gate(path: str) -> DataGate:
+    return DataGate(Lake(path))
+
+
+def gate() -> DataGate:
+    return _gate(str(data_dir()))
+
+
+def scope() -> Scope:
+    """The viewer's scope. Everyone sees every region for now; the demo switch hides demo rows."""
+    return Scope.everything(include_demo=bool(st.session_state.get("show_demo", True)))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(path: str, name: str, params: tuple, scope_key: tuple, version: str,
+            _scope: Scope) -> pd.DataFrame:
+    # scope_key and version are in the key so that who asks and what the files hold change the answer.
+    return _gate(path).query(name, _scope, **dict(params))
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """Run queries/<name>.sql through the data gate for this viewer (cached per data version)."""
+    g = gate()
+    sc = scope()
+    return _cached(str(data_dir()), name, tuple(sorted(params.items())), sc.key(), g.version(), sc)
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "zh")
+
+
+def tr() -> Translator:
+    return Translator(lang())
+
+
+def _parse_int(v) -> int | None:
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def init_from_url() -> None:
+    """Once per session: take the filters, language and demo switch from the URL."""
+    if st.session_state.get("_url_loaded"):
+        return
+    qp = st.query_params
+    st.session_state["f_region"] = qp.get("region") or None
+    st.session_state["f_year_from"] = _parse_int(qp.get("year_from"))
+    st.session_state["f_year_to"] = _parse_int(qp.get("year_to"))
+    st.session_state["f_category"] = qp.get("category") or None
+    st.session_state["f_evaluator_type"] = qp.get("evaluator") or None
+    st.session_state["lang"] = "en" if qp.get("lang") == "en" else "zh"
+    st.session_state["show_demo"] = qp.get("demo") != "0"
+    st.session_state["_url_loaded"] = True
+
+
+def global_params() -> dict[str, str]:
+    """The global state as URL parameters (what a link must carry to keep the filters)."""
+    want: dict[str, str] = {}
+    for param, key in URL_KEYS.items():
+        v = st.session_state.get(key)
+        if param == "lang":
+            if v == "en":
+                want[param] = "en"
+        elif param == "demo":
+            if v is False:
+                want[param] = "0"
+        elif v not in (None, ""):
+            want[param] = str(v)
+    return want
+
+
+def link(url_path: str, **params) -> str:
+    """A relative link to another page that keeps the global filters: ``project?project=…&region=…``."""
+    from urllib.parse import urlencode
+
+    return url_path + "?" + urlencode({**{k: v for k, v in params.items() if v not in (None, "")},
+                                       **global_params()})
+
+
+def write_url(extra: dict[str, str] | None = None) -> None:
+    """Mirror the global state (and a page's own parameters) into the URL."""
+    want = global_params()
+    for k, v in (extra or {}).items():
+        if v not in (None, ""):
+            want[k] = str(v)
+    current = {k: st.query_params.get(k) for k in st.query_params.keys()}
+    if current != want:
+        st.query_params.from_dict(want)
+
+
+@dataclass(frozen=True)
+class Filters:
+    region: str | None
+    year_from: int | None
+    year_to: int | None
+    category: str | None
+    evaluator_type: str | None
+
+    def params(self) -> dict:
+        """The $parameters of queries that take the global filters."""
+        return {"region": self.region, "year_from": self.year_from, "year_to": self.year_to,
+                "category": self.category, "evaluator_type": self.evaluator_type}
+
+
+def filters() -> Filters:
+    s = st.session_state
+    return Filters(s.get("f_region"), s.get("f_year_from"), s.get("f_year_to"),
+                   s.get("f_category"), s.get("f_evaluator_type"))

@@ -1,0 +1,40 @@
+"""Overview: KPIs from the data, filters narrow the set, the URL mirrors the filters."""
+from tests.app.helpers import metric, run_page, texts
+
+
+def test_kpis_come_from_the_three_reports():
+    at = run_page("overview")
+    assert not at.exception
+    assert metric(at, "项目数") == "3"
+    # 福田 3715.28 (adjusted) + 天津 1150; 天水 reports no budget (only estimated investment)
+    assert metric(at, "预算合计（万元）") == "4,865.28"
+    # 福田 3674.16 + 天津 824.81 + 天水 866.47
+    assert metric(at, "实际支出（万元）") == "5,365.44"
+    assert "3 份评价报告（真实数据）" in texts(at)
+    assert "优 2" in texts(at) and "良 1" in texts(at)
+
+
+def test_region_filter_from_url_selects_one_project():
+    at = run_page("overview", region="4403")
+    assert not at.exception
+    assert metric(at, "项目数") == "1"
+    df = at.dataframe[0].value
+    assert list(df["name"]) == ["福田区反诈骗服务项目"]
+    assert at.query_params["region"] == ["4403"] or at.query_params["region"] == "4403"
+
+
+def test_category_filter_widget_changes_the_set_and_the_url():
+    at = run_page("overview")
+    at.selectbox(key="w_category").set_value("治安防控").run()
+    assert metric(at, "项目数") == "1"
+    assert "治安防控" in str(at.query_params["category"])
+    # the filter survives a page switch
+    at.switch_page("app_pages/project.py").run()
+    at.switch_page("app_pages/overview.py").run()
+    assert metric(at, "项目数") == "1"
+
+
+def test_english_switch():
+    at = run_page("overview", lang="en")
+    assert metric(at, "Projects") == "3"
+    assert "Data: 3 evaluation reports (real data)" in texts(at)
