@@ -18,6 +18,7 @@ import os
 import pathlib
 import re
 import threading
+import time
 from dataclasses import dataclass
 
 import duckdb
@@ -103,11 +104,14 @@ def _is_identifier(name: str) -> bool:
 class Lake:
     """A folder of CSV and Parquet files seen as typed DuckDB views."""
 
+    VERSION_TTL = 1.0  # seconds
+
     def __init__(self, root: str | os.PathLike = DEFAULT_DATA):
         self.root = pathlib.Path(root).resolve()
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._version: str | None = None
+        self._version_seen: tuple[float, str] | None = None
 
     # -- files -------------------------------------------------------------------------------
     def data_files(self) -> list[pathlib.Path]:
@@ -132,12 +136,22 @@ class Lake:
         return csvs, parquets
 
     def version(self) -> str:
-        """A short hash of the lake's file list, sizes and modification times."""
+        """A short hash of the lake's file list, sizes and modification times.
+
+        Re-read at most every ``VERSION_TTL`` seconds: a page makes several queries per rerun and
+        each asks for the version (it is part of every cache key), but a new batch only needs to be
+        seen within a second or so.
+        """
+        now = time.monotonic()
+        if self._version_seen is not None and now - self._version_seen[0] < self.VERSION_TTL:
+            return self._version_seen[1]
         h = hashlib.sha1()
         for p in self.data_files():
             st = p.stat()
             h.update(f"{p.relative_to(self.root)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-        return h.hexdigest()[:16]
+        version = h.hexdigest()[:16]
+        self._version_seen = (now, version)
+        return version
 
     # -- connection --------------------------------------------------------------------------
     def connection(self) -> tuple[duckdb.DuckDBPyConnection, str]:

@@ -1,0 +1,91 @@
+"""Pure helpers: formatting, region options, portfolio KPIs."""
+import math
+
+import pandas as pd
+import pytest
+
+from perfeval import fmt
+from perfeval.portfolio import portfolio_kpis, sources_note
+from perfeval.regions import prefix_of, region_label, region_options
+
+
+@pytest.mark.parametrize("value,expected", [
+    (824.81, "824.81 万元"), (12345, "12,345 万元"), (3715.28, "3,715.28 万元"),
+    (None, "未披露"), (float("nan"), "未披露"), (0, "0 万元"),
+])
+def test_wan(value, expected):
+    assert fmt.wan(value) == expected
+
+
+@pytest.mark.parametrize("rate,expected", [
+    (0.7172, "71.72%"), (1.0, "100.00%"), (0.988932, "98.89%"), (1.0830875, "108.31%"),
+    (None, "未披露"), (0.0, "0.00%"),
+])
+def test_pct(rate, expected):
+    assert fmt.pct(rate) == expected
+
+
+def test_not_reported_in_english():
+    assert fmt.wan(None, "en") == "not reported"
+    assert fmt.pct(math.nan, "en") == "not reported"
+
+
+@pytest.mark.parametrize("value,unit,q,expected", [
+    (26000000, "条", "over", "2,600万余条"),
+    (12000000, "人次", "nearly", "近1,200万人次"),
+    (4300000, "个", "over", "430万余个"),
+    (600, "人", "nearly", "近600人"),
+    (1386, "场", "exact", "1,386场"),
+    (95, "分", "greater_than", "大于95分"),
+])
+def test_big_count_keeps_qualifiers(value, unit, q, expected):
+    assert fmt.big_count(value, unit, "zh", q) == expected
+
+
+def test_prefix_of():
+    assert prefix_of("440304") == "440304"
+    assert prefix_of("440300") == "4403"
+    assert prefix_of("120000") == "12"
+
+
+def test_region_options_and_labels():
+    rows = pd.DataFrame([
+        {"province": "广东省", "city": "深圳市", "district": "福田区", "region_code": "440304"},
+        {"province": "天津市", "city": "天津市", "district": None, "region_code": "120000"},
+        {"province": "甘肃省", "city": "天水市", "district": None, "region_code": "620500"},
+    ])
+    opts = region_options(rows)
+    assert opts == {"12": "天津市", "44": "广东省", "4403": "广东省 / 深圳市",
+                    "440304": "广东省 / 深圳市 / 福田区", "62": "甘肃省", "6205": "甘肃省 / 天水市"}
+    assert region_label(rows.iloc[1].to_dict()) == "天津市"
+    assert region_label(rows.iloc[0].to_dict()) == "广东省 深圳市 福田区"
+
+
+def test_portfolio_kpis_weight_by_money_and_count_missing():
+    df = pd.DataFrame({
+        "budget": [100.0, None, 50.0], "received": [100.0, 80.0, None], "spent": [50.0, 80.0, 10.0],
+        "reported_total_score": [90.0, 80.0, None], "reported_grade": ["优", "良", None],
+        "data_kind": ["report", "report", "demo"],
+    })
+    k = portfolio_kpis(df)
+    assert k.projects == 3
+    assert k.budget == 150.0 and k.spent == 140.0
+    assert k.execution_rate == pytest.approx((50 + 80) / (100 + 80))   # third has no received
+    assert k.arrival_rate == pytest.approx(100 / 100)                  # only the first reports both
+    assert k.mean_score == 85.0
+    assert k.grade_counts == {"优": 1, "良": 1, "中": 0, "差": 0}
+    assert k.not_reported["budget"] == 1 and k.not_reported["reported_total_score"] == 1
+
+
+def test_portfolio_kpis_of_nothing_are_not_zero():
+    df = pd.DataFrame({c: pd.Series(dtype="float64") for c in
+                       ["budget", "received", "spent", "reported_total_score"]})
+    df["reported_grade"] = pd.Series(dtype="object")
+    k = portfolio_kpis(df)
+    assert k.budget is None and k.execution_rate is None and k.mean_score is None
+
+
+def test_sources_note_names_non_real_data():
+    df = pd.DataFrame({"data_kind": ["report", "report", "demo"]})
+    assert sources_note(df) == "数据来源：2 份评价报告（真实数据）；1 个示例项目（非真实数据）"
+    assert "demonstration projects (not real)" in sources_note(df, "en")

@@ -1,0 +1,32 @@
+"""The layout rules: pages hold no SQL and never touch DuckDB; no outside hosts in code or config."""
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+PAGES = sorted((ROOT / "app_pages").glob("*.py")) + [ROOT / "app.py"]
+SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE)\b[^\n]*\b(FROM|INTO|SET)\b", re.I)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_pages_are_thin(page):
+    text = page.read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(import duckdb|from duckdb)", text, re.M), "pages read through the gate"
+    assert not SQL.search(text), "SQL belongs in queries/*.sql"
+    assert "perfeval.db" not in text, "pages call perfeval.ui.state.query, not the gate directly"
+
+
+def test_no_outside_hosts_in_code_or_config():
+    pattern = re.compile(r":material/|https?://(fonts\.googleapis|fonts\.gstatic|cdn\.|unpkg|cdnjs)")
+    files = [p for p in ROOT.rglob("*") if p.suffix in {".py", ".toml", ".html", ".css", ".js"}
+             and ".venv" not in p.parts and "tests" not in p.parts]
+    hits = [str(p) for p in files if pattern.search(p.read_text(encoding="utf-8", errors="ignore"))]
+    assert not hits
+
+
+def test_streamlit_config_is_closed():
+    cfg = (ROOT / ".streamlit" / "config.toml").read_text()
+    assert re.search(r"gatherUsageStats\s*=\s*false", cfg)
+    assert re.search(r'toolbarMode\s*=\s*"viewer"', cfg)
+    assert not (ROOT / "pages").exists(), "a pages/ folder switches Streamlit to the old multipage mode"
