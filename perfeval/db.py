@@ -227,6 +227,21 @@ def _split_sql(text: str) -> list[str]:
     return [s.strip() for s in text.split(";") if s.strip()]
 
 
+_FILE_FUNCTIONS = re.compile(
+    r"\b(read_\w+|\w+_scan|glob|sniff_csv|query|query_table|parquet_\w+|iceberg_\w+|delta_\w+)\s*\(",
+    re.IGNORECASE)
+_FROM_LITERAL = re.compile(r"\b(FROM|JOIN)\s+['\"]", re.IGNORECASE)
+
+
+def _check_free_sql(sql: str, label: str) -> None:
+    """Refuse free SQL that could read around the scoped views (see DataGate.run_sql)."""
+    code = re.sub(r"'(?:[^']|'')*'", "''", re.sub(r"--[^\n]*", "", sql))
+    if _FILE_FUNCTIONS.search(code) or _FROM_LITERAL.search(sql):
+        raise QueryError(f"{label}: only the views may be read (no file functions or file names)")
+    if re.search(r"\bbase_\w+", code, re.IGNORECASE):
+        raise QueryError(f"{label}: base_* views are not in any scope; read the views instead")
+
+
 class DataGate:
     """The one path to the data. Every read names the viewer's scope."""
 
@@ -246,10 +261,19 @@ class DataGate:
 
     def query(self, name: str, scope: Scope, **params) -> pd.DataFrame:
         """Run queries/<name>.sql with ``params`` bound as $parameters, limited to ``scope``."""
-        return self.run_sql(query_text(name), scope, params, label=name)
+        return self._run(query_text(name), scope, params, label=name)
 
     def run_sql(self, sql: str, scope: Scope, params: dict | None = None, label: str = "sql") -> pd.DataFrame:
-        """Run one read-only statement (a query file's text, or the CLI's ``sql``) within ``scope``."""
+        """Run one read-only SELECT written by a person (the CLI's ``sql``) within ``scope``.
+
+        Besides the checks every query gets, free SQL may read only the scoped views: the unscoped
+        base_* views, file-reading table functions (read_parquet, glob, query_table …) and file
+        names in FROM would all step around the viewer's scope, and are refused.
+        """
+        _check_free_sql(sql, label)
+        return self._run(sql, scope, params, label)
+
+    def _run(self, sql: str, scope: Scope, params: dict | None, label: str) -> pd.DataFrame:
         params = dict(params or {})
         wanted = query_parameters(sql)
         missing = [p for p in wanted if p not in params]
@@ -269,4 +293,4 @@ class DataGate:
         """Every visible row of table ``name`` (a schema table), in a stable order."""
         t = schema.table(name)
         order = ", ".join(t.key)
-        return self.run_sql("SELECT * FROM " + t.name + " ORDER BY " + order, scope, label=name)
+        return self._run("SELECT * FROM " + t.name + " ORDER BY " + order, scope, None, label=name)

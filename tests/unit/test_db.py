@@ -25,7 +25,9 @@ def test_views_are_typed_from_the_schema():
     assert df["spent"].dtype == "float64"
     p = g.table("projects", Scope.everything())
     assert pd.api.types.is_datetime64_any_dtype(p["period_start"])
-    assert set(p["data_kind"]) == {"report"}
+    # the three real reports and the demonstration portfolio (data/demo, issue 5)
+    assert set(p["data_kind"]) == {"report", "demo"}
+    assert set(g.table("projects", Scope.everything(include_demo=False))["data_kind"]) == {"report"}
 
 
 @pytest.mark.parametrize("regions,expected", [
@@ -39,7 +41,7 @@ def test_views_are_typed_from_the_schema():
 ])
 def test_scope_limits_every_table(regions, expected):
     g = DataGate(Lake(DATA))
-    scope = Scope(regions)
+    scope = Scope(regions, include_demo=False)  # the real reports (demo rows: test_demo.py)
     projects = g.table("projects", scope)
     assert len(projects) == expected
     visible = set(projects["project_id"])
@@ -83,10 +85,28 @@ def test_only_single_selects_run(sql):
         DataGate(Lake(DATA)).run_sql(sql, Scope.everything())
 
 
+@pytest.mark.parametrize("sql", [
+    "SELECT * FROM base_projects",
+    "SELECT * FROM projects WHERE project_id IN (SELECT project_id FROM BASE_projects)",
+    "SELECT * FROM read_parquet('data/demo/projects.parquet')",
+    "SELECT * FROM 'data/seed/tianjin-2022/projects.csv'",
+    "SELECT * FROM query_table('base_projects')",
+    "SELECT * FROM glob('*')",
+])
+def test_free_sql_cannot_step_around_the_scope(sql):
+    with pytest.raises(QueryError):
+        DataGate(Lake(DATA)).run_sql(sql, Scope(("440304",)))
+
+
+def test_free_sql_on_the_views_runs_in_scope():
+    df = DataGate(Lake(DATA)).run_sql("SELECT 'read_csv(' AS s, count(*) AS n FROM projects", Scope(("440304",)))
+    assert df["n"][0] == 1
+
+
 def test_files_outside_the_lake_cannot_be_read():
     g = DataGate(Lake(DATA))
     with pytest.raises(duckdb.Error):
-        g.run_sql("SELECT * FROM read_csv('/etc/passwd')", Scope.everything())
+        g._run("SELECT * FROM read_csv('/etc/passwd')", Scope.everything(), None, "test")
 
 
 def test_query_parameters_ignore_comments_and_strings():
@@ -99,14 +119,15 @@ def test_a_new_batch_is_seen_without_restart(lake_copy):
     lake.VERSION_TTL = 0
     g = DataGate(lake)
     v1 = lake.version()
-    assert len(g.table("projects", Scope.everything())) == 3
-    proj = g.table("projects", Scope.everything()).iloc[[0]].drop(columns=["data_kind"])
+    real = Scope.everything(include_demo=False)  # the three reports; the demo portfolio is left out
+    assert len(g.table("projects", real)) == 3
+    proj = g.table("projects", real).iloc[[0]].drop(columns=["data_kind"])
     proj = proj.assign(project_id="import-1", source="import:batch-1", name="新导入项目")
     out = lake_copy / "lake" / "projects" / "batch-1.parquet"
     out.parent.mkdir(parents=True)
     proj.to_parquet(out)
     assert lake.version() != v1
-    df = g.table("projects", Scope.everything())
+    df = g.table("projects", real)
     assert len(df) == 4
     assert df.set_index("project_id").loc["import-1", "data_kind"] == "import"
 
