@@ -324,6 +324,36 @@ TABLES: tuple[Table, ...] = (
             SOURCE, NOTE,
         ),
     ),
+    # -- scorecard (perfeval.scoring, docs/scoring.md) ------------------------------------------------
+    Table(
+        "indicator_rules", "评分规则", "scoring rules", ("project_id", "code"),
+        row="the scoring rule of one indicator (usually a leaf) as data: a rule type, its parameters "
+            "and its inputs, each a 'key=value; key=value' cell; '@figure[scope]' in an input refers to "
+            "a value derived from the project's own data",
+        columns=(
+            PROJECT_ID,
+            _c("code", "VARCHAR", "指标编码", "indicator code", required=True),
+            _c("rule_type", "VARCHAR", "规则类型", "rule type", required=True,
+               allowed=("checklist", "checklist_veto", "ratio", "ratio_steps", "shortfall_steps",
+                        "saving_sign", "yearly_conditions", "scale5", "manual")),
+            _c("params", "VARCHAR", "规则参数（key=value; …）", "rule parameters (key=value; …)"),
+            _c("inputs", "VARCHAR", "评分输入（key=value; …，@引用）", "rule inputs (key=value; …, @references)"),
+            _c("basis", "VARCHAR", "输入依据（报告原文或推断）", "where the inputs come from (report text or inference)"),
+            SOURCE, NOTE,
+        ),
+    ),
+    Table(
+        "grade_bands", "评价等级划分", "grade bands", ("band_set", "grade"),
+        row="one grade of a set of grade bands and its lower bound (inclusive)",
+        columns=(
+            _c("band_set", "VARCHAR", "等级方案", "band set", required=True),
+            _c("grade", "VARCHAR", "等级", "grade", required=True),
+            _c("name_en", "VARCHAR", "英文名称", "name in English"),
+            _c("min_score", "DOUBLE", "下限（含）", "lower bound (inclusive)", unit="分", required=True,
+               min=0, max=100),
+            SOURCE, NOTE,
+        ),
+    ),
 )
 
 TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

@@ -15,6 +15,7 @@ WHERE (getvariable('scope_all')
 CREATE VIEW documents AS SELECT * FROM base_documents WHERE getvariable('include_demo') OR data_kind <> 'demo';
 CREATE VIEW metrics AS SELECT * FROM base_metrics;
 CREATE VIEW vendor_aliases AS SELECT * FROM base_vendor_aliases;
+CREATE VIEW grade_bands AS SELECT * FROM base_grade_bands;
 
 -- The projects the sidebar's filters select. NULL means "no filter" for every argument.
 -- region: a region-code prefix (44, 4403, 440304); years: the evaluated period overlaps [year_from, year_to].
