@@ -15,6 +15,10 @@ t = state.tr()
 PAGES = [
     ("app_pages/overview.py", "总览", "Overview", "overview", "📊"),
     ("app_pages/project.py", "项目详情", "Project", "project", "📄"),
+    ("app_pages/compare.py", "地区对比", "Compare", "compare", "🗺️"),
+    ("app_pages/budget.py", "预算执行", "Budget", "budget", "💰"),
+    ("app_pages/outcomes.py", "成效指标", "Outcomes", "outcomes", "🎯"),
+    ("app_pages/satisfaction.py", "满意度", "Satisfaction", "satisfaction", "🙂"),
 ]
 
 pages = [st.Page(str(HERE / f), title=t(zh, en), url_path=url, icon=icon, default=(url == "overview"))

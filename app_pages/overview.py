@@ -41,9 +41,11 @@ table = df.assign(
     data=df["data_kind"].map({"report": t("真实报告", "real report"), "demo": t("示例", "demo"),
                               "import": t("导入", "imported"), "generated": t("生成", "generated")}),
 )
+from perfeval.ui import scorecard  # noqa: E402  (issue 3: audit findings per project)
+table["audit"] = [scorecard.findings_label(r, lang) for r in scorecard.findings_counts(df["project_id"]).to_dict("records")]
 st.dataframe(
     table[["rank", "name", "link", "region", "category", "reported_total_score", "reported_grade",
-           "budget", "spent", "execution_pct", "evaluator_type", "data"]],
+           "budget", "spent", "execution_pct", "evaluator_type", "audit", "data"]],
     hide_index=True, width="stretch",
     column_config={
         "rank": st.column_config.NumberColumn(t("排名", "Rank")),
@@ -57,6 +59,9 @@ st.dataframe(
         "spent": st.column_config.NumberColumn(t("支出（万元）", "Spent (10k CNY)"), format="localized"),
         "execution_pct": st.column_config.NumberColumn(t("执行率", "Execution"), format="%.2f%%"),
         "evaluator_type": t("评价方式", "Evaluator"),
+        "audit": st.column_config.TextColumn(t("复核发现", "Audit findings"),
+                                             help=t("🔴 错误 🟠 警告 🔵 提示（报告数值复核）",
+                                                    "🔴 errors 🟠 warnings 🔵 notes (audit of the report's numbers)")),
         "data": t("数据", "Data"),
     },
 )
@@ -65,5 +70,10 @@ c1, c2 = st.columns([3, 1])
 pick = c1.selectbox(t("打开项目详情", "Open a project"), list(names), format_func=names.get, key="w_open")
 if c2.button(t("打开", "Open"), key="open_project"):
     st.switch_page("app_pages/project.py", query_params={"project": pick})
+
+from perfeval.ui import districts  # noqa: E402  (issue 5: the district section)
+districts.render(f)
+
+scorecard.render_overview(f)
 
 st.plotly_chart(charts.score_vs_execution(df, t), width="stretch")

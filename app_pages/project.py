@@ -46,6 +46,12 @@ common.kpi_row([
 if not fmt.is_missing(p.get("as_of")):
     st.caption(t(f"资金数据截至 {fmt.date(p['as_of'])}", f"Money figures as of {fmt.date(p['as_of'])}"))
 
+def _span(a, b) -> str:
+    if fmt.is_missing(a) and fmt.is_missing(b):
+        return fmt.not_reported(lang)
+    return f"{fmt.date(a, lang)} — {fmt.date(b, lang)}"
+
+
 with st.expander(t("项目基本信息与来源", "Facts and source"), expanded=True):
     rows = [
         (t("地区", "Region"), region_label(p)),
@@ -54,17 +60,17 @@ with st.expander(t("项目基本信息与来源", "Facts and source"), expanded=
         (t("主管单位", "Supervising unit"), p.get("supervising_unit")),
         (t("评价机构", "Evaluator"), p.get("evaluator")),
         (t("评价方式", "Evaluator type"), p.get("evaluator_type")),
-        (t("评价期", "Evaluated period"), f"{fmt.date(p.get('period_start'), lang)} — {fmt.date(p.get('period_end'), lang)}"),
-        (t("评价工作时间", "Evaluation work"),
-         f"{fmt.date(p.get('evaluation_start'), lang)} — {fmt.date(p.get('evaluation_end'), lang)}"),
+        (t("评价期", "Evaluated period"), _span(p.get("period_start"), p.get("period_end"))),
+        (t("评价工作时间", "Evaluation work"), _span(p.get("evaluation_start"), p.get("evaluation_end"))),
         (t("数据截至", "Data cutoff"), fmt.date(p.get("data_cutoff"), lang)),
         (t("来源文档", "Source document"), f"{p.get('document_title') or ''}（{p.get('source')}）"),
     ]
-    for label, value in rows:
+    cols = st.columns(2)
+    for i, (label, value) in enumerate(rows):
         shown = value if isinstance(value, str) and value.strip() else fmt.not_reported(lang)
-        st.markdown(f"**{label}**：{shown}")
+        cols[i % 2].markdown(f"**{label}**：{shown}")
     if isinstance(p.get("note"), str) and p["note"]:
-        st.caption(p["note"])
+        st.caption(t("数据整理说明：", "Notes on the data: ") + p["note"])
 
 st.subheader(t("一级指标得分", "Level-1 scores"))
 l1 = state.query("project_level1", project_id=pid)
@@ -87,3 +93,8 @@ else:
                  column_config={"code": t("编码", "Code"), "name": t("一级指标", "Indicator"),
                                 "weight_s": t("分值", "Weight"), "score_s": t("得分", "Score"),
                                 "rate_s": t("得分率", "Score rate")})
+
+from perfeval.ui import scorecard  # noqa: E402  (issue 3: the scorecard and the audit)
+scorecard.render_project(pid)
+for _col, (_file, _zh, _en) in zip(st.columns(3), (("budget", "💰 预算执行", "💰 Budget"), ("outcomes", "🎯 成效指标", "🎯 Outcomes"), ("satisfaction", "🙂 满意度", "🙂 Satisfaction"))):  # issue 4
+    _col.page_link(f"app_pages/{_file}.py", label=t(_zh, _en), query_params={"project": pid, **state.global_params()})

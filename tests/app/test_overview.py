@@ -1,9 +1,13 @@
-"""Overview: KPIs from the data, filters narrow the set, the URL mirrors the filters."""
+"""Overview: KPIs from the data, filters narrow the set, the URL mirrors the filters.
+
+The tests about the three real reports run with the demonstration portfolio switched off (``demo=0``);
+the demo view is tested for its count and its 示例数据 badge.
+"""
 from tests.app.helpers import metric, run_page, texts
 
 
 def test_kpis_come_from_the_three_reports():
-    at = run_page("overview")
+    at = run_page("overview", demo="0")
     assert not at.exception
     assert metric(at, "项目数") == "3"
     # 福田 3715.28 (adjusted) + 天津 1150; 天水 reports no budget (only estimated investment)
@@ -24,7 +28,7 @@ def test_region_filter_from_url_selects_one_project():
 
 
 def test_category_filter_widget_changes_the_set_and_the_url():
-    at = run_page("overview")
+    at = run_page("overview", demo="0")
     at.selectbox(key="w_category").set_value("治安防控").run()
     assert metric(at, "项目数") == "1"
     assert "治安防控" in str(at.query_params["category"])
@@ -35,6 +39,22 @@ def test_category_filter_widget_changes_the_set_and_the_url():
 
 
 def test_english_switch():
-    at = run_page("overview", lang="en")
+    at = run_page("overview", lang="en", demo="0")
     assert metric(at, "Projects") == "3"
     assert "Data: 3 evaluation reports (real data)" in texts(at)
+
+
+def test_real_view_has_no_demo_badge():
+    at = run_page("overview", demo="0")
+    assert not any("示例数据" in w.value for w in at.warning)
+
+
+def test_demo_view_counts_the_demo_projects_and_shows_the_badge(tables):
+    projects = tables("projects")
+    n_demo = int((projects["data_kind"] == "demo").sum())
+    assert n_demo > 0
+    at = run_page("overview")
+    assert not at.exception
+    assert metric(at, "项目数") == str(len(projects))
+    assert any("示例数据" in w.value for w in at.warning)
+    assert f"3 份评价报告（真实数据）；{n_demo} 个示例项目（非真实数据）" in texts(at)

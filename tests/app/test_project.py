@@ -46,3 +46,19 @@ def test_unknown_project_is_an_error_message_not_a_crash():
 def test_url_keeps_the_project(pid):
     at = run_page("project", project=pid)
     assert pid in str(at.query_params["project"])
+
+
+def test_a_real_project_shows_no_demo_badge_even_with_demo_data_on():
+    at = run_page("project", project=FT)
+    assert not any("示例数据" in w.value for w in at.warning)
+
+
+def test_a_demo_project_shows_the_badge_and_is_hidden_by_the_switch(tables):
+    demo = tables("projects")
+    pid = demo.loc[demo["data_kind"] == "demo", "project_id"].iloc[0]
+    at = run_page("project", project=pid)
+    assert not at.exception
+    assert any("示例数据" in w.value for w in at.warning)
+    at = run_page("project", project=pid, demo="0")
+    assert any(pid in e.value for e in at.error)  # not found: demo rows are out of reach
+    assert not any("示例数据" in w.value for w in at.warning)

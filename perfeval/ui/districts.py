@@ -1,0 +1,70 @@
+"""The overview's district section: ranking, grades by district, the districts that lag, budget vs spent.
+
+Drawn by app_pages/overview.py (``districts.render(filters)``); the figures come from
+queries/district_summary.sql and district_indicators.sql, the maths from perfeval.compare, the charts
+from perfeval.charts_compare.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from perfeval import charts_compare, compare
+from perfeval.ui import state
+
+LAG_GAP = compare.LAG_GAP
+
+
+def render(f: state.Filters) -> None:
+    """Draw the district section for the projects the sidebar's filters select."""
+    t = state.tr()
+    lang = state.lang()
+    summary = state.query("district_summary", year=None, metric_key=None, **f.params())
+    st.subheader(t("地区对比", "Districts"))
+    if len(summary) < compare.MIN_UNITS:
+        st.caption(t("当前筛选范围内不足两个地区，无法对比。", "Fewer than two regions in the filters: nothing to compare."))
+        return
+    summary = summary.assign(unit_label=[compare.short_region_label(r) for r in summary.to_dict("records")])
+    top = list(summary["region_code"])[:compare.MAX_UNITS]
+    st.markdown(f"[{t('在地区对比页打开前 8 个地区 ›', 'Open the top 8 in Compare ›')}]"
+                f"({state.link('compare', districts=','.join(top))})")
+
+    table = summary.assign(
+        rank=range(1, len(summary) + 1),
+        grades=["　".join(f"{g}{int(n)}" for g, n in zip("优良中差", r) if n)
+                for r in summary[["grade_you", "grade_liang", "grade_zhong", "grade_cha"]].to_numpy()],
+        exec_pct=summary["execution_rate"] * 100,
+        years=[str(a) if a == b else f"{a}—{b}" for a, b in zip(summary["year_min"], summary["year_max"])],
+    )
+    st.dataframe(
+        table[["rank", "unit_label", "projects", "years", "mean_score", "grades", "budget", "spent", "exec_pct"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "rank": st.column_config.NumberColumn(t("排名", "Rank")),
+            "unit_label": t("地区", "Region"),
+            "projects": st.column_config.NumberColumn(t("项目数", "Projects")),
+            "years": t("年度", "Years"),
+            "mean_score": st.column_config.NumberColumn(t("平均得分", "Mean score"), format="%.2f"),
+            "grades": t("等级分布", "Grades"),
+            "budget": st.column_config.NumberColumn(t("预算（万元）", "Budget (10k CNY)"), format="localized"),
+            "spent": st.column_config.NumberColumn(t("支出（万元）", "Spent (10k CNY)"), format="localized"),
+            "exec_pct": st.column_config.NumberColumn(t("执行率", "Execution"), format="%.2f%%"),
+        })
+    st.caption(t("按平均报告总分排序；执行率 = Σ实际支出 ÷ Σ到位资金（仅计两项均披露的项目）。",
+                 "Ranked by the mean reported score; execution = Σ spent ÷ Σ received over projects reporting both."))
+
+    level1 = state.query("district_indicators", year=None, level=1, **f.params())
+    st.markdown("**" + t("落后地区（及落后方面）", "Districts that lag (and on what)") + "**")
+    lines = compare.lagging_lines(summary, level1, t, lang, gap=LAG_GAP)
+    if lines:
+        st.markdown("\n".join(f"- {line}" for line in lines))
+        st.caption(t(f"落后：低于同类地区中位数 {LAG_GAP * 100:.0f} 个百分点以上，或低于四分位距下限（离群）；"
+                     "同类地区不足 3 个的方面不判断。",
+                     f"Lagging: more than {LAG_GAP * 100:.0f} percentage points below the median of the regions, "
+                     "or below the interquartile fence (outlier); not judged with fewer than 3 regions."))
+    else:
+        st.caption(t("没有明显落后的地区（或可比地区不足 3 个）。",
+                     "No region lags clearly (or fewer than 3 regions compare)."))
+
+    c1, c2 = st.columns(2)  # districts in ranking order, top first
+    c1.plotly_chart(charts_compare.grade_by_unit(summary, t), width="stretch")
+    c2.plotly_chart(charts_compare.budget_vs_spent(summary, t), width="stretch")

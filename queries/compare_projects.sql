@@ -1,0 +1,53 @@
+-- How do the projects the sidebar's filters select compare: score, grade, money, satisfaction and
+-- one outcome (per 万元 spent)?
+-- Parameters: $region, $year_from, $year_to, $category, $evaluator_type (sidebar filters, NULL = any);
+--             $metric_key (the outcome to put per 万元; NULL gives NULL outcome columns).
+-- One row per project. year = year(period_start) (the budget year of an annual project).
+-- Amounts in 万元, rates as fractions; NULL where the report does not give an input (never 0).
+-- outcome_value: a whole-period figure where the report gives one, else the sum of its yearly figures
+-- (the larger one where a report states the same figure twice). satisfaction: the survey's satisfaction
+-- rate, else its score / 100 (satisfaction_basis says which).
+WITH p AS (
+    SELECT * FROM selected_projects($region, $year_from, $year_to, $category, $evaluator_type)
+),
+o_year AS (
+    SELECT project_id, year, max(value) AS value
+    FROM outcomes
+    WHERE metric_key = $metric_key AND project_id IN (SELECT project_id FROM p)
+    GROUP BY project_id, year
+),
+o AS (
+    SELECT project_id,
+           coalesce(max(value) FILTER (WHERE year IS NULL), sum(value) FILTER (WHERE year IS NOT NULL)) AS outcome_value
+    FROM o_year GROUP BY project_id
+),
+s AS (
+    SELECT project_id,
+           avg(coalesce(satisfaction_rate, satisfaction_score / 100.0)) AS satisfaction,
+           CASE WHEN bool_or(satisfaction_rate IS NOT NULL) THEN 'rate'
+                WHEN bool_or(satisfaction_score IS NOT NULL) THEN 'score' END AS satisfaction_basis
+    FROM surveys
+    WHERE project_id IN (SELECT project_id FROM p)
+    GROUP BY project_id
+),
+t AS (
+    SELECT project_id, max(level) AS levels_given
+    FROM indicators WHERE project_id IN (SELECT project_id FROM p) GROUP BY project_id
+)
+SELECT p.project_id, p.name, p.short_name, p.name_en, p.category, p.framework,
+       p.province, p.city, p.district, p.region_code,
+       year(p.period_start) AS year, p.period_start, p.period_end,
+       p.evaluator_type, p.reported_total_score, p.reported_grade, p.tree_depth,
+       coalesce(t.levels_given, 0) AS levels_given,
+       p.source, p.data_kind,
+       m.budget, m.received, m.spent,
+       m.spent / nullif(m.received, 0) AS execution_rate,
+       o.outcome_value,
+       o.outcome_value / nullif(m.spent, 0) AS outcome_per_wan,
+       s.satisfaction, s.satisfaction_basis
+FROM p
+LEFT JOIN project_money m USING (project_id)
+LEFT JOIN o USING (project_id)
+LEFT JOIN s USING (project_id)
+LEFT JOIN t USING (project_id)
+ORDER BY p.region_code, year, p.project_id

@@ -1,0 +1,61 @@
+-- How do the districts (regions) compare: projects, mean score, grades, money, execution, satisfaction
+-- and one outcome per 万元?
+-- Parameters: $region, $year_from, $year_to, $category, $evaluator_type (sidebar filters, NULL = any);
+--             $year (one budget year = year(period_start); NULL = every year the filters select);
+--             $metric_key (the outcome to put per 万元; NULL gives NULL outcome columns).
+-- One row per region_code (a district, or a city / province for projects run at that level).
+-- Rates are money-weighted over the projects that report both inputs: execution = Σspent / Σreceived,
+-- outcome per 万元 = Σoutcome / Σspent. mean_score is the plain mean of the reported totals.
+-- data_kind is 'demo' when any of the region's projects is demonstration data.
+WITH p AS (
+    SELECT * FROM selected_projects($region, $year_from, $year_to, $category, $evaluator_type)
+    WHERE ($year IS NULL OR year(period_start) = $year)
+),
+o_year AS (
+    SELECT project_id, year, max(value) AS value
+    FROM outcomes
+    WHERE metric_key = $metric_key AND project_id IN (SELECT project_id FROM p)
+    GROUP BY project_id, year
+),
+o AS (
+    SELECT project_id,
+           coalesce(max(value) FILTER (WHERE year IS NULL), sum(value) FILTER (WHERE year IS NOT NULL)) AS outcome_value
+    FROM o_year GROUP BY project_id
+),
+s AS (
+    SELECT project_id, avg(coalesce(satisfaction_rate, satisfaction_score / 100.0)) AS satisfaction
+    FROM surveys WHERE project_id IN (SELECT project_id FROM p) GROUP BY project_id
+),
+pr AS (
+    SELECT p.*, m.budget, m.received, m.spent, o.outcome_value, s.satisfaction
+    FROM p
+    LEFT JOIN project_money m USING (project_id)
+    LEFT JOIN o USING (project_id)
+    LEFT JOIN s USING (project_id)
+)
+SELECT region_code,
+       any_value(province) AS province, any_value(city) AS city, any_value(district) AS district,
+       CASE WHEN bool_or(data_kind = 'demo') THEN 'demo' ELSE min(data_kind) END AS data_kind,
+       count(*) AS projects,
+       count(reported_total_score) AS scored,
+       avg(reported_total_score) AS mean_score,
+       min(reported_total_score) AS min_score,
+       max(reported_total_score) AS max_score,
+       count(*) FILTER (WHERE reported_grade = '优') AS grade_you,
+       count(*) FILTER (WHERE reported_grade = '良') AS grade_liang,
+       count(*) FILTER (WHERE reported_grade = '中') AS grade_zhong,
+       count(*) FILTER (WHERE reported_grade = '差') AS grade_cha,
+       sum(budget) AS budget,
+       sum(received) AS received,
+       sum(spent) AS spent,
+       sum(spent) FILTER (WHERE received > 0 AND spent IS NOT NULL)
+         / nullif(sum(received) FILTER (WHERE received > 0 AND spent IS NOT NULL), 0) AS execution_rate,
+       sum(outcome_value) FILTER (WHERE spent > 0)
+         / nullif(sum(spent) FILTER (WHERE spent > 0 AND outcome_value IS NOT NULL), 0) AS outcome_per_wan,
+       sum(outcome_value) AS outcome_value,
+       avg(satisfaction) AS satisfaction,
+       count(satisfaction) AS surveyed,
+       min(year(period_start)) AS year_min, max(year(period_start)) AS year_max
+FROM pr
+GROUP BY region_code
+ORDER BY mean_score DESC NULLS LAST, region_code
