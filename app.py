@@ -21,8 +21,13 @@ PAGES = [
     ("app_pages/satisfaction.py", "满意度", "Satisfaction", "satisfaction", "🙂"),
 ]
 
-pages = [st.Page(str(HERE / f), title=t(zh, en), url_path=url, icon=icon, default=(url == "overview"))
-         for f, zh, en, url, icon in PAGES if (HERE / f).exists()]
-nav = st.navigation(pages)
+pages = [st.Page(str(HERE / f), title=t(zh, en), url_path=url, icon=icon)
+         for f, zh, en, url, icon in PAGES[1:] if (HERE / f).exists()]
+# The overview is served at the root and, for links and bookmarks, at /overview too (a default
+# page is only served at the root: /overview alone would show "page not found").
+f, zh, en, url, icon = PAGES[0]
+home = st.Page(str(HERE / f), title=t(zh, en), url_path="home", icon=icon, default=True)
+alias = st.Page(str(HERE / f), title=t(zh, en), url_path=url, icon=icon, visibility="hidden")
+nav = st.navigation([home, *pages, alias])
 sidebar.render()
 nav.run()

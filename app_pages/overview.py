@@ -4,7 +4,7 @@ import streamlit as st
 from perfeval import charts, fmt
 from perfeval.portfolio import portfolio_kpis
 from perfeval.regions import region_label
-from perfeval.ui import common, state
+from perfeval.ui import common, districts, scorecard, state
 
 t = state.tr()
 lang = state.lang()
@@ -37,15 +37,17 @@ table = df.assign(
     rank=range(1, len(df) + 1),
     region=[region_label(r) for r in df.to_dict("records")],
     link=[state.link("project", project=pid) for pid in df["project_id"]],
-    execution_pct=df["execution_rate"] * 100,
+    # missing money reads 未披露, not "None" (st.dataframe shows nulls as None)
+    budget_s=[fmt.number(v, 2, lang) for v in df["budget"]],
+    spent_s=[fmt.number(v, 2, lang) for v in df["spent"]],
+    execution_s=[fmt.pct(v, lang) for v in df["execution_rate"]],
     data=df["data_kind"].map({"report": t("真实报告", "real report"), "demo": t("示例", "demo"),
                               "import": t("导入", "imported"), "generated": t("生成", "generated")}),
 )
-from perfeval.ui import scorecard  # noqa: E402  (issue 3: audit findings per project)
 table["audit"] = [scorecard.findings_label(r, lang) for r in scorecard.findings_counts(df["project_id"]).to_dict("records")]
 st.dataframe(
     table[["rank", "name", "link", "region", "category", "reported_total_score", "reported_grade",
-           "budget", "spent", "execution_pct", "evaluator_type", "audit", "data"]],
+           "budget_s", "spent_s", "execution_s", "evaluator_type", "audit", "data"]],
     hide_index=True, width="stretch",
     column_config={
         "rank": st.column_config.NumberColumn(t("排名", "Rank")),
@@ -55,9 +57,9 @@ st.dataframe(
         "category": t("类别", "Category"),
         "reported_total_score": st.column_config.NumberColumn(t("总分", "Score"), format="%.2f"),
         "reported_grade": t("等级", "Grade"),
-        "budget": st.column_config.NumberColumn(t("预算（万元）", "Budget (10k CNY)"), format="localized"),
-        "spent": st.column_config.NumberColumn(t("支出（万元）", "Spent (10k CNY)"), format="localized"),
-        "execution_pct": st.column_config.NumberColumn(t("执行率", "Execution"), format="%.2f%%"),
+        "budget_s": st.column_config.TextColumn(t("预算（万元）", "Budget (10k CNY)"), alignment="right"),
+        "spent_s": st.column_config.TextColumn(t("支出（万元）", "Spent (10k CNY)"), alignment="right"),
+        "execution_s": st.column_config.TextColumn(t("执行率", "Execution"), alignment="right"),
         "evaluator_type": t("评价方式", "Evaluator"),
         "audit": st.column_config.TextColumn(t("复核发现", "Audit findings"),
                                              help=t("🔴 错误 🟠 警告 🔵 提示（报告数值复核）",
@@ -71,7 +73,6 @@ pick = c1.selectbox(t("打开项目详情", "Open a project"), list(names), form
 if c2.button(t("打开", "Open"), key="open_project"):
     st.switch_page("app_pages/project.py", query_params={"project": pick})
 
-from perfeval.ui import districts  # noqa: E402  (issue 5: the district section)
 districts.render(f)
 
 scorecard.render_overview(f)

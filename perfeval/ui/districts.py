@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from perfeval import charts_compare, compare
+from perfeval import charts_compare, compare, fmt
 from perfeval.ui import state
 
 LAG_GAP = compare.LAG_GAP
@@ -32,11 +32,13 @@ def render(f: state.Filters) -> None:
         rank=range(1, len(summary) + 1),
         grades=["　".join(f"{g}{int(n)}" for g, n in zip("优良中差", r) if n)
                 for r in summary[["grade_you", "grade_liang", "grade_zhong", "grade_cha"]].to_numpy()],
-        exec_pct=summary["execution_rate"] * 100,
+        budget_s=[fmt.number(v, 2, lang) for v in summary["budget"]],
+        spent_s=[fmt.number(v, 2, lang) for v in summary["spent"]],
+        exec_s=[fmt.pct(v, lang) for v in summary["execution_rate"]],
         years=[str(a) if a == b else f"{a}—{b}" for a, b in zip(summary["year_min"], summary["year_max"])],
     )
     st.dataframe(
-        table[["rank", "unit_label", "projects", "years", "mean_score", "grades", "budget", "spent", "exec_pct"]],
+        table[["rank", "unit_label", "projects", "years", "mean_score", "grades", "budget_s", "spent_s", "exec_s"]],
         hide_index=True, width="stretch",
         column_config={
             "rank": st.column_config.NumberColumn(t("排名", "Rank")),
@@ -45,9 +47,9 @@ def render(f: state.Filters) -> None:
             "years": t("年度", "Years"),
             "mean_score": st.column_config.NumberColumn(t("平均得分", "Mean score"), format="%.2f"),
             "grades": t("等级分布", "Grades"),
-            "budget": st.column_config.NumberColumn(t("预算（万元）", "Budget (10k CNY)"), format="localized"),
-            "spent": st.column_config.NumberColumn(t("支出（万元）", "Spent (10k CNY)"), format="localized"),
-            "exec_pct": st.column_config.NumberColumn(t("执行率", "Execution"), format="%.2f%%"),
+            "budget_s": st.column_config.TextColumn(t("预算（万元）", "Budget (10k CNY)"), alignment="right"),
+            "spent_s": st.column_config.TextColumn(t("支出（万元）", "Spent (10k CNY)"), alignment="right"),
+            "exec_s": st.column_config.TextColumn(t("执行率", "Execution"), alignment="right"),
         })
     st.caption(t("按平均报告总分排序；执行率 = Σ实际支出 ÷ Σ到位资金（仅计两项均披露的项目）。",
                  "Ranked by the mean reported score; execution = Σ spent ÷ Σ received over projects reporting both."))
