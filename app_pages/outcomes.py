@@ -1,0 +1,155 @@
+"""成效指标 Outcomes: the reports' outcome figures as cards (qualifiers kept), year trends coloured by each
+metric's direction, figures per 万元 spent and per 10 000 residents, and targets against actuals.
+
+Deep link: ``outcomes?project=<project_id>`` focuses on one project.
+"""
+import streamlit as st
+
+from perfeval import charts_outcomes, outcomes
+from perfeval.survey import missing
+from perfeval.ui import common, project_focus, state
+
+MAX_CARD_PROJECTS = 3   # beyond this, a table compares the projects instead of a wall of cards
+MAX_TREND_SERIES = 12
+
+t = state.tr()
+lang = state.lang()
+f = state.filters()
+projects = state.query("budget_projects", **f.params(), project_id=None)
+
+if projects.empty:
+    state.write_url()
+    common.page_header(t("成效指标", "Outcomes"), projects)
+    st.info(t("当前筛选条件下没有项目。", "No project matches the filters."))
+    st.stop()
+
+header = st.container()
+pid = project_focus.pick(projects, "w_outcomes_project")
+state.write_url({"project": pid})
+sel = projects if pid is None else projects[projects["project_id"] == pid]
+one = sel.iloc[0].to_dict() if pid else None
+values = state.query("outcomes_values", **f.params(), project_id=pid)
+with header:
+    common.page_header(t("成效指标", "Outcomes") + (f" · {t.pick(one, 'name', 'name_en')}" if one else ""), sel)
+
+without = sorted(set(sel["short_name"]) - set(values["short_name"])) if len(values) else list(sel["short_name"])
+if values.empty:
+    st.info(t("所选项目的报告未披露成效指标（未披露）。", "The selected projects' reports give no outcome figures (not reported)."))
+else:
+    cats = [c for c in outcomes.CATEGORY_ORDER if c in set(values["category"].dropna())]
+    chosen = st.pills(t("类别", "Category"), cats, selection_mode="multi", default=cats, key="w_outcomes_cats",
+                      format_func=lambda c: outcomes.category_label(c, lang)) or cats
+    shown = values[values["category"].isin(chosen)]
+    n_projects = shown["project_id"].nunique()
+
+    # -- cards -------------------------------------------------------------------------------------------
+    if n_projects <= MAX_CARD_PROJECTS:
+        cards = outcomes.cards(shown, lang, with_project=n_projects > 1)
+        for cat in [c for c in outcomes.CATEGORY_ORDER if any(k["category"] == c for k in cards)]:
+            st.subheader(outcomes.category_label(cat, lang))
+            group = [k for k in cards if k["category"] == cat]
+            for i in range(0, len(group), 3):
+                cols = st.columns(3)
+                for col, k in zip(cols, group[i:i + 3]):
+                    box = col.container(border=True)
+                    box.metric(k["label"], k["value"], delta=k["delta"], delta_color=k["delta_color"],
+                               delta_arrow=k["delta_arrow"], chart_data=k["series"], chart_type="line",
+                               help=k["help"])
+                    if k["period"]:
+                        box.caption(k["period"])
+        st.caption(t("数值保留报告原文的“约 / 近 / 余 / 大于”；鼠标悬停在 ⓘ 上可见报告原文。增减颜色按指标方向："
+                     "排名、发案数等越低越好的指标，下降显示为绿色。",
+                     "Values keep the reports' qualifiers (about / nearly / over / more than); hover ⓘ for the "
+                     "report's words. Change colours follow each metric's direction: for a rank or a case count, "
+                     "a fall is green."))
+        multi = outcomes.multiple_statements(shown)
+        if len(multi):
+            st.caption(t("同一指标、同一期间报告给出了多个数值（如两处写法不一致，或分属不同服务），按原文逐一列出，不相加。",
+                         "Where a report gives one metric more than one value for one period (two wordings, or "
+                         "parts kept apart), each is listed as written, never added up."))
+    else:
+        st.caption(t(f"所选 {n_projects} 个项目的成效数值见下表（卡片只在 {MAX_CARD_PROJECTS} 个项目以内显示）。",
+                     f"The {n_projects} selected projects' figures are in the table below (cards show for up to "
+                     f"{MAX_CARD_PROJECTS} projects)."))
+
+    # -- trends ------------------------------------------------------------------------------------------
+    keys = outcomes.trend_metrics(shown)
+    if keys:
+        st.subheader(t("逐年变化", "Year by year"))
+        keep = set(keys[:MAX_TREND_SERIES])
+        trend_rows = shown[[(p, k) in keep for p, k in zip(shown["project_id"], shown["metric_key"])]]
+        st.plotly_chart(charts_outcomes.trend_grid(trend_rows, t, with_project=n_projects > 1), width="stretch")
+        st.caption(charts_outcomes.trend_legend(t)
+                   + (t(f"（仅显示前 {MAX_TREND_SERIES} 组，共 {len(keys)} 组）", f" (first {MAX_TREND_SERIES} of {len(keys)} shown)")
+                      if len(keys) > MAX_TREND_SERIES else ""))
+
+    # -- normalised --------------------------------------------------------------------------------------
+    st.subheader(t("折算：每万元支出、每万人", "Per 10k CNY spent and per 10 000 residents"))
+    norm = outcomes.normalise(shown)
+    no_pop = sorted(set(norm.loc[norm["population"].isna(), "short_name"]))
+    table = norm.assign(
+        metric=[t.pick(r, "name_zh", "name_en") for r in norm.to_dict("records")],
+        period=[r["period_label"] if isinstance(r["period_label"], str)
+                else ("" if missing(r["year"]) else str(int(r["year"]))) for r in norm.to_dict("records")],
+        value_s=[outcomes.format_value(v, u, q, lang) for v, u, q in zip(norm["value"], norm["unit"], norm["qualifier"])],
+        per_wan_s=[outcomes.normalised_text(v, u, q, lang) for v, u, q in zip(norm["per_wan"], norm["unit"], norm["qualifier"])],
+        basis_s=[{"year": t("当年支出", "that year's spending"), "total": t("项目累计支出", "project's total spending")}.get(b, "—")
+                 for b in norm["spent_basis"]],
+        per_10k_s=[t("未披露人口", "population not reported") if outcomes.normalisable(u) and missing(p)
+                   else outcomes.normalised_text(v, u, q, lang)
+                   for v, u, p, q in zip(norm["per_10k"], norm["unit"], norm["population"], norm["qualifier"])],
+    )
+    norm_cols = ["short_name", "metric", "period", "value_s", "per_wan_s", "basis_s", "per_10k_s"]
+    st.dataframe(table[norm_cols if pid is None else norm_cols[1:]],
+                 hide_index=True, width="stretch", column_config={
+                     "short_name": t("项目", "Project"), "metric": t("指标", "Metric"), "period": t("期间", "Period"),
+                     "value_s": t("数值", "Value"), "per_wan_s": t("每万元支出", "Per 10k CNY spent"),
+                     "basis_s": t("支出口径", "Spending basis"), "per_10k_s": t("每万人", "Per 10 000 residents")})
+    st.caption(t("“—”为比率、排名、连续天数等不宜折算的指标。每万元支出按报告的实际支出折算（逐年数值用当年支出）；"
+                 "成效常为全市/全区公安工作的合计，不全是本项目资金所致，折算值仅供横向比较。",
+                 "“—” marks rates, ranks and streaks, which do not scale. Per 10k CNY uses the spending the report "
+                 "gives (that year's for a yearly figure); outcomes are often city- or district-wide totals, not "
+                 "the effect of this project's money alone, so these ratios are for comparison only.")
+               + (t(f" 未披露人口：{'、'.join(no_pop)}（不估算）。", f" Population not reported: {', '.join(no_pop)} (not estimated).")
+                  if no_pop else ""))
+
+if without:
+    st.caption(t("未披露成效指标的项目：", "Projects reporting no outcome figures: ") + ("、" if lang == "zh" else ", ").join(without[:20])
+               + ("…" if len(without) > 20 else ""))
+
+# -- targets --------------------------------------------------------------------------------------------------
+st.subheader(t("绩效目标与完成情况", "Targets and what was achieved"))
+targets = state.query("targets_list", **f.params(), project_id=pid)
+if targets.empty:
+    st.info(t("报告未披露绩效目标（未披露）。", "No performance targets reported (not reported)."))
+else:
+    verdicts = [outcomes.target_verdict(r) for r in targets.to_dict("records")]
+    n_met = sum(v["met"] is True for v in verdicts)
+    n_not = sum(v["met"] is False for v in verdicts)
+    n_dis = sum(v["disagree"] for v in verdicts)
+    common.kpi_row([(t("目标数", "Targets"), str(len(targets))), (t("达成", "Met"), str(n_met)),
+                    (t("未达成", "Not met"), str(n_not)), (t("未披露结论", "No verdict"), str(len(targets) - n_met - n_not)),
+                    (t("与报告结论不一致", "Differ from the report"), str(n_dis))],
+                   [None, t("按运算符由目标值与实际值算出；无数值时取报告结论", "computed from the operator, target and actual; "
+                            "the report's conclusion where there are no figures"), None, None,
+                    t("按数值计算的结论与报告的结论不同", "the computed verdict differs from the report's")])
+    if targets["actual_value"].notna().any():
+        st.plotly_chart(charts_outcomes.targets_chart(targets, t), width="stretch")
+    table = targets.assign(
+        year_s=["" if missing(y) else str(int(y)) for y in targets["year"]],
+        target_s=[outcomes.target_text(r, lang) for r in targets.to_dict("records")],
+        actual_s=[outcomes.actual_text(r, lang) for r in targets.to_dict("records")],
+        verdict_s=[("✅ " if v["met"] is True else "❌ " if v["met"] is False else "") + outcomes.verdict_text(v, lang)
+                   + (" ⚠️" if v["disagree"] else "") for v in verdicts],
+    )
+    cols = ["short_name", "name", "subproject_id", "year_s", "target_s", "actual_s", "verdict_s", "category"]
+    if targets["subproject_id"].isna().all():
+        cols.remove("subproject_id")
+    st.dataframe(table[cols if pid is None else cols[1:]], hide_index=True, width="stretch", column_config={
+        "short_name": t("项目", "Project"), "name": t("目标", "Target"), "subproject_id": t("子项目", "Sub-project"),
+        "year_s": t("年度", "Year"),
+        "target_s": t("目标值", "Target value"), "actual_s": t("实际完成", "Actual"), "verdict_s": t("结论", "Verdict"),
+        "category": t("目标类别", "Group")})
+    if n_dis:
+        st.warning(t(f"⚠️ {n_dis} 项目标按数值计算未达成，而报告结论为达成（或相反），见“结论”列。",
+                     f"⚠️ {n_dis} targets: the figures say one thing and the report's conclusion another (see Verdict)."))
