@@ -26,7 +26,14 @@ default = wanted if wanted in ids else (current if current in ids else ids[0])
 labels = dict(zip(projects["project_id"], projects["name"]))
 if st.session_state.get("w_project") not in ids or (wanted in ids and wanted != st.session_state.get("w_project")):
     st.session_state["w_project"] = default
-pid = st.selectbox(t("项目", "Project"), ids, format_func=labels.get, key="w_project")
+
+
+def _to_url():
+    # rewrite the URL in the callback, so the next run does not snap back to the old ?project=
+    st.query_params["project"] = st.session_state["w_project"]
+
+
+pid = st.selectbox(t("项目", "Project"), ids, format_func=labels.get, key="w_project", on_change=_to_url)
 st.session_state["f_project"] = pid
 state.write_url({"project": pid})
 

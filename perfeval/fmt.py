@@ -5,7 +5,7 @@ reported"), never zero.
 """
 from __future__ import annotations
 
-import math
+import pandas as pd
 
 from perfeval.schema import QUALIFIER_EN, QUALIFIER_ZH
 
@@ -13,11 +13,12 @@ NOT_REPORTED = {"zh": "未披露", "en": "not reported"}
 
 
 def is_missing(value) -> bool:
+    """None, NaN, NaT and pd.NA (DuckDB's nullable integers) are missing."""
     if value is None:
         return True
     try:
-        return bool(value != value) or (isinstance(value, float) and math.isnan(value))
-    except (TypeError, ValueError):
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array is not a missing scalar
         return False
 
 
@@ -74,6 +75,8 @@ def big_count(value, unit: str = "", lang: str = "zh", qualifier: str | None = N
     if is_missing(value):
         return not_reported(lang)
     v = float(value)
+    # 余 follows the 万/亿 unit ("6万余个", "125万余人"); the reports also write "2600余万条",
+    # which reads the same.
     if lang == "zh" and abs(v) >= 1e8:
         text = f"{number(v / 1e8, 2, lang)}亿"
     elif lang == "zh" and abs(v) >= 1e4:

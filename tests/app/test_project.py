@@ -62,3 +62,12 @@ def test_a_demo_project_shows_the_badge_and_is_hidden_by_the_switch(tables):
     at = run_page("project", project=pid, demo="0")
     assert any(pid in e.value for e in at.error)  # not found: demo rows are out of reach
     assert not any("示例数据" in w.value for w in at.warning)
+
+
+def test_picking_another_project_sticks():
+    at = run_page("project", project=TJ, demo="0")
+    at.selectbox(key="w_project").set_value(FT).run()
+    assert at.title[0].value == "福田区反诈骗服务项目"
+    assert FT in str(at.query_params["project"])
+    at.run()  # a further rerun keeps the choice
+    assert at.title[0].value == "福田区反诈骗服务项目"

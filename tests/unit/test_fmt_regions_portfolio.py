@@ -25,6 +25,13 @@ def test_pct(rate, expected):
     assert fmt.pct(rate) == expected
 
 
+def test_pandas_na_is_missing():
+    import pandas as pd
+    assert fmt.is_missing(pd.NA) and fmt.is_missing(pd.NaT)
+    assert fmt.number(pd.NA) == "未披露"
+    assert not fmt.is_missing([1, 2])
+
+
 def test_not_reported_in_english():
     assert fmt.wan(None, "en") == "not reported"
     assert fmt.pct(math.nan, "en") == "not reported"
@@ -34,6 +41,8 @@ def test_not_reported_in_english():
     (26000000, "条", "over", "2,600万余条"),
     (12000000, "人次", "nearly", "近1,200万人次"),
     (4300000, "个", "over", "430万余个"),
+    (600, "宗", "over", "600余宗"),
+    (60000, "个", "over", "6万余个"),
     (600, "人", "nearly", "近600人"),
     (1386, "场", "exact", "1,386场"),
     (95, "分", "greater_than", "大于95分"),
