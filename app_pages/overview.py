@@ -6,6 +6,9 @@ from perfeval.portfolio import portfolio_kpis
 from perfeval.regions import region_label
 from perfeval.ui import common, districts, scorecard, state
 
+TABLE_ROWS = 500           # rows of the ranked table (a longer list is for the filters to narrow)
+AUDIT_MAX_PROJECTS = 500   # above this, the ranked table carries no audit column
+
 t = state.tr()
 lang = state.lang()
 f = state.filters()
@@ -33,21 +36,29 @@ common.kpi_row([
 st.caption(t("评价等级：", "Grades: ") + "　".join(f"{g} {n}" for g, n in k.grade_counts.items()))
 
 st.subheader(t("项目排名", "Ranked projects"))
-table = df.assign(
-    rank=range(1, len(df) + 1),
-    region=[region_label(r) for r in df.to_dict("records")],
-    link=[state.link("project", project=pid) for pid in df["project_id"]],
+top = df.head(TABLE_ROWS)
+table = top.assign(
+    rank=range(1, len(top) + 1),
+    region=[region_label(r) for r in top.to_dict("records")],
+    link=[state.link("project", project=pid) for pid in top["project_id"]],
     # missing money reads 未披露, not "None" (st.dataframe shows nulls as None)
-    budget_s=[fmt.number(v, 2, lang) for v in df["budget"]],
-    spent_s=[fmt.number(v, 2, lang) for v in df["spent"]],
-    execution_s=[fmt.pct(v, lang) for v in df["execution_rate"]],
-    data=df["data_kind"].map({"report": t("真实报告", "real report"), "demo": t("示例", "demo"),
+    budget_s=[fmt.number(v, 2, lang) for v in top["budget"]],
+    spent_s=[fmt.number(v, 2, lang) for v in top["spent"]],
+    execution_s=[fmt.pct(v, lang) for v in top["execution_rate"]],
+    data=top["data_kind"].map({"report": t("真实报告", "real report"), "demo": t("示例", "demo"),
                               "import": t("导入", "imported"), "generated": t("生成", "generated")}),
 )
-table["audit"] = [scorecard.findings_label(r, lang) for r in scorecard.findings_counts(df["project_id"]).to_dict("records")]
+# The audit runs in Python per project (≈18 ms each): on the page only while the viewer sees few projects.
+audited = len(state.query("project_list")) <= AUDIT_MAX_PROJECTS
+columns = ["rank", "name", "link", "region", "category", "reported_total_score", "reported_grade",
+           "budget_s", "spent_s", "execution_s", "evaluator_type", "audit", "data"]
+if audited:
+    table["audit"] = [scorecard.findings_label(r, lang)
+                      for r in scorecard.findings_counts(table["project_id"]).to_dict("records")]
+else:
+    columns.remove("audit")
 st.dataframe(
-    table[["rank", "name", "link", "region", "category", "reported_total_score", "reported_grade",
-           "budget_s", "spent_s", "execution_s", "evaluator_type", "audit", "data"]],
+    table[columns],
     hide_index=True, width="stretch",
     column_config={
         "rank": st.column_config.NumberColumn(t("排名", "Rank")),
@@ -67,7 +78,18 @@ st.dataframe(
         "data": t("数据", "Data"),
     },
 )
-names = dict(zip(df["project_id"], df["name"]))
+notes = []
+if len(df) > TABLE_ROWS:
+    notes.append(t(f"按得分显示前 {TABLE_ROWS} 个，共 {len(df)} 个项目；用左侧筛选缩小范围。",
+                   f"The first {TABLE_ROWS} of {len(df)} projects by score; narrow them with the filters."))
+if not audited:
+    notes.append(t(f"可查看的项目超过 {AUDIT_MAX_PROJECTS} 个，此表不逐项复核；复核结果见各项目详情页，"
+                   "或用 python -m perfeval audit 批量运行。",
+                   f"More than {AUDIT_MAX_PROJECTS} projects are visible, so this table is not audited; see each "
+                   "project's page, or run python -m perfeval audit in batch."))
+if notes:
+    st.caption(" ".join(notes))
+names = dict(zip(top["project_id"], top["name"]))
 c1, c2 = st.columns([3, 1])
 pick = c1.selectbox(t("打开项目详情", "Open a project"), list(names), format_func=names.get, key="w_open")
 if c2.button(t("打开", "Open"), key="open_project"):

@@ -1,7 +1,7 @@
 """Scorecard figures: DataFrame in, plotly Figure out. No Streamlit, no data access.
 
-Inputs are the frames of `perfeval.scoring` (`score_tree`, `points_lost_by_level1`,
-`points_lost_by_indicator`): scores and weights in 分, rates as fractions. A value a report does not give
+Inputs are `perfeval.scoring.score_tree` frames and the rows of queries/portfolio_points_lost_level1.sql and
+portfolio_points_lost_indicators.sql: scores and weights in 分, rates as fractions. A value a report does not give
 is drawn grey and labelled "未披露 / not reported", never as zero.
 """
 from __future__ import annotations
@@ -133,7 +133,7 @@ def points_lost_bars(tree: pd.DataFrame, t: Translator) -> go.Figure:
 
 def level1_points_lost(df: pd.DataFrame, t: Translator) -> go.Figure:
     """Bars of points lost per level-1 dimension across the portfolio (rows of
-    `scoring.points_lost_by_level1`): the mean per project, with the total and 得分率 in the hover."""
+    queries/portfolio_points_lost_level1.sql): the mean per project, with the total and 得分率 in the hover."""
     fig = go.Figure()
     title = t("各一级指标平均失分（每个项目）", "Points lost per level-1 dimension (mean per project)")
     if df is None or df.empty:
@@ -155,7 +155,7 @@ def level1_points_lost(df: pd.DataFrame, t: Translator) -> go.Figure:
 
 def indicator_points_lost(df: pd.DataFrame, t: Translator, top: int = 12) -> go.Figure:
     """Horizontal bars of the ``top`` indicators losing the most points across the portfolio (rows of
-    `scoring.points_lost_by_indicator`), largest at the top."""
+    queries/portfolio_points_lost_indicators.sql), largest at the top."""
     fig = go.Figure()
     title = t(f"失分最多的指标（前 {top} 项，合计）", f"Indicators losing the most points (top {top}, in all)")
     d = df[df["points_lost"] > 0.005].head(top) if df is not None and not df.empty else pd.DataFrame()

@@ -101,10 +101,33 @@ def portfolio():
     return rows
 
 
-def test_points_lost_by_level1_merges_frameworks_by_english_name():
-    trees = scoring.portfolio_trees(portfolio())
-    assert set(trees["project_id"]) == {"P1", "P2"}
-    l1 = scoring.points_lost_by_level1(trees).set_index("dimension_en")
+@pytest.fixture(scope="module")
+def portfolio_gate(tmp_path_factory):
+    """The `portfolio()` trees as a tiny lake (P1, P2 with trees, P3 with a total only)."""
+    from perfeval.db import DataGate, Lake
+    from tests.unit.test_queries import project, write_table
+
+    root = tmp_path_factory.mktemp("portfolio") / "data"
+    write_table(root, "catalog/documents.csv", "documents", [dict(source="report:fx", kind="report", title="x")])
+    write_table(root, "seed/fx/projects.csv", "projects", [
+        project(pid, "110101", "北京市", "北京市", "东城区", "反诈", "自评", "2022-01-01", "2022-12-31", score, "优", d)
+        for pid, score, d in [("P1", 90, 2), ("P2", 90, 2), ("P3", 82.06, 0)]])
+    rows = portfolio()
+    rows = rows[rows["code"].notna()].drop(columns=["short_name", "reported_total_score"]).assign(source="report:fx")
+    write_table(root, "seed/fx/indicators.csv", "indicators",
+                [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in rows.to_dict("records")])
+    lake = Lake(root)
+    return DataGate(lake)
+
+
+def _q(gate, name):
+    from perfeval.db import Scope
+    return gate.query(name, Scope.everything(), region=None, year_from=None, year_to=None, category=None,
+                      evaluator_type=None)
+
+
+def test_points_lost_by_level1_merges_frameworks_by_english_name(portfolio_gate):
+    l1 = _q(portfolio_gate, "portfolio_points_lost_level1").set_index("dimension_en")
     assert l1.loc["Decision", "projects"] == 2
     assert l1.loc["Decision", "points_lost"] == pytest.approx((10 - 8) + (10 - 9))
     assert l1.loc["Process", "points_lost"] == pytest.approx(1 + 2)
@@ -112,24 +135,38 @@ def test_points_lost_by_level1_merges_frameworks_by_english_name():
     assert list(l1.index) == sorted(l1.index, key=lambda k: -l1.loc[k, "points_lost"])
 
 
-def test_points_lost_by_indicator_skips_level1_leaves():
-    ind = scoring.points_lost_by_indicator(scoring.portfolio_trees(portfolio())).set_index("indicator")
+def test_points_lost_by_indicator_skips_level1_leaves(portfolio_gate):
+    ind = _q(portfolio_gate, "portfolio_points_lost_indicators").set_index("indicator")
     assert set(ind.index) == {"预算执行率", "制度执行有效性"}  # B (a level-1 leaf) is a dimension
     assert ind.loc["预算执行率", "points_lost"] == pytest.approx(1)
     assert ind.loc["制度执行有效性", "dimension"] in {"决策", "项目决策"}
 
 
-def test_projects_without_a_tree_are_named_not_zeroed():
-    nb = scoring.not_broken_down(portfolio())
+def test_projects_without_a_tree_are_named_not_zeroed(portfolio_gate):
+    nb = _q(portfolio_gate, "portfolio_not_broken_down")
     assert list(nb["project_id"]) == ["P3"] and nb["points_lost"].iloc[0] == pytest.approx(17.94)
 
 
-def test_portfolio_charts():
-    trees = scoring.portfolio_trees(portfolio())
-    fig = cs.level1_points_lost(scoring.points_lost_by_level1(trees), EN)
+def test_a_partial_parent_is_unknown_not_understated(tmp_path):
+    """A level-1 node whose children do not all state a score has no derived score (no partial sum)."""
+    from perfeval.db import DataGate, Lake
+    from tests.unit.test_queries import ind, project, write_table
+
+    root = tmp_path / "data"
+    write_table(root, "catalog/documents.csv", "documents", [dict(source="report:fx", kind="report", title="x")])
+    write_table(root, "seed/fx/projects.csv", "projects", [
+        project("Q", "110101", "北京市", "北京市", "东城区", "反诈", "自评", "2022-01-01", "2022-12-31", 90, "优", 2)])
+    write_table(root, "seed/fx/indicators.csv", "indicators", [
+        ind("Q", "A", None, 1), ind("Q", "A1", "A", 2, 5, 4), ind("Q", "A2", "A", 2, 5, None)])
+    l1 = _q(DataGate(Lake(root)), "portfolio_points_lost_level1")
+    assert l1.empty
+
+
+def test_portfolio_charts(portfolio_gate):
+    fig = cs.level1_points_lost(_q(portfolio_gate, "portfolio_points_lost_level1"), EN)
     assert list(fig.data[0].x) == ["Decision", "Process"]
     assert list(fig.data[0].y) == pytest.approx([1.5, 1.5])
-    fig = cs.indicator_points_lost(scoring.points_lost_by_indicator(trees), ZH, top=1)
+    fig = cs.indicator_points_lost(_q(portfolio_gate, "portfolio_points_lost_indicators"), ZH, top=1)
     assert list(fig.data[0].y) == ["制度执行有效性"]
     empty = cs.level1_points_lost(pd.DataFrame(), ZH)
     assert not empty.data and empty.layout.annotations
