@@ -11,13 +11,7 @@ from perfeval.ui import common, project_focus, state
 t = state.tr()
 lang = state.lang()
 f = state.filters()
-projects = state.query("budget_projects", **f.params(), project_id=None)
-
-if projects.empty:
-    state.write_url()
-    common.page_header(t("预算执行", "Budget execution"), projects)
-    st.info(t("当前筛选条件下没有项目。", "No project matches the filters."))
-    st.stop()
+projects = project_focus.selected_projects("预算执行", "Budget execution")
 
 if "w_budget_target" not in st.session_state:
     try:
@@ -35,8 +29,7 @@ target_pct = c_target.number_input(
 target = target_pct / 100
 state.write_url({"project": pid, "target": None if target_pct == 100 else f"{target_pct:g}"})
 
-sel = projects if pid is None else projects[projects["project_id"] == pid]
-one = sel.iloc[0].to_dict() if pid else None
+sel, one = project_focus.focus(projects, pid)
 title = t("预算执行", "Budget execution") + (f" · {t.pick(one, 'name', 'name_en')}" if one else "")
 with header:
     common.page_header(title, sel)

@@ -15,19 +15,12 @@ MAX_TREND_SERIES = 12
 t = state.tr()
 lang = state.lang()
 f = state.filters()
-projects = state.query("budget_projects", **f.params(), project_id=None)
-
-if projects.empty:
-    state.write_url()
-    common.page_header(t("成效指标", "Outcomes"), projects)
-    st.info(t("当前筛选条件下没有项目。", "No project matches the filters."))
-    st.stop()
+projects = project_focus.selected_projects("成效指标", "Outcomes")
 
 header = st.container()
 pid = project_focus.pick(projects, "w_outcomes_project")
 state.write_url({"project": pid})
-sel = projects if pid is None else projects[projects["project_id"] == pid]
-one = sel.iloc[0].to_dict() if pid else None
+sel, one = project_focus.focus(projects, pid)
 values = state.query("outcomes_values", **f.params(), project_id=pid)
 with header:
     common.page_header(t("成效指标", "Outcomes") + (f" · {t.pick(one, 'name', 'name_en')}" if one else ""), sel)

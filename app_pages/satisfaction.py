@@ -12,19 +12,12 @@ from perfeval.ui import common, project_focus, state
 t = state.tr()
 lang = state.lang()
 f = state.filters()
-projects = state.query("budget_projects", **f.params(), project_id=None)
-
-if projects.empty:
-    state.write_url()
-    common.page_header(t("满意度", "Satisfaction"), projects)
-    st.info(t("当前筛选条件下没有项目。", "No project matches the filters."))
-    st.stop()
+projects = project_focus.selected_projects("满意度", "Satisfaction")
 
 header = st.container()
 pid = project_focus.pick(projects, "w_satisfaction_project")
 state.write_url({"project": pid})
-sel = projects if pid is None else projects[projects["project_id"] == pid]
-one = sel.iloc[0].to_dict() if pid else None
+sel, one = project_focus.focus(projects, pid)
 with header:
     common.page_header(t("满意度", "Satisfaction") + (f" · {t.pick(one, 'name', 'name_en')}" if one else ""), sel)
 

@@ -28,7 +28,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from perfeval import rules_io, scoring
+from perfeval import fmt, rules_io, scoring
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -214,15 +214,7 @@ def _severity_for(stated: float, derived: float, score_like: bool = False) -> st
     return "error" if rel > 0.05 else "warning"
 
 
-def _val(x):
-    if x is None:
-        return None
-    try:
-        if pd.isna(x):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return x
+_val = fmt.or_none  # None for a missing value (NaN, NaT, pd.NA)
 
 
 # -- the checks -----------------------------------------------------------------------------------------

@@ -22,6 +22,11 @@ def is_missing(value) -> bool:
         return False
 
 
+def or_none(value):
+    """The value, or None where it is missing (NaN, NaT, pd.NA)."""
+    return None if is_missing(value) else value
+
+
 def not_reported(lang: str = "zh") -> str:
     return NOT_REPORTED[lang]
 

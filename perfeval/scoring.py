@@ -34,7 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from perfeval import rules_io
+from perfeval import fmt, rules_io
 from perfeval.rules_io import RuleTextError
 
 EPS = 1e-9
@@ -876,15 +876,7 @@ TREE_COLUMNS = ["code", "parent_code", "level", "name", "name_en", "sort_order",
                 "reported_rate", "recomputed_rate", "points_lost_reported", "points_lost"]
 
 
-def _val(x):
-    if x is None:
-        return None
-    try:
-        if pd.isna(x):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return x
+_val = fmt.or_none  # None for a missing value (NaN, NaT, pd.NA)
 
 
 def rules_by_code(rules: pd.DataFrame | None) -> dict[str, Rule]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from perfeval.ui import state
+from perfeval.ui import common, state
 
 
 ALL = "__all__"  # the "every selected project" option (a None option would read as "nothing chosen")
@@ -47,3 +47,26 @@ def pick(projects: pd.DataFrame, widget_key: str) -> str | None:
     chosen = st.selectbox(t("项目", "Project"), options, key=widget_key, on_change=_to_url(widget_key),
                           format_func=lambda k: label_all if k == ALL else names.get(k, k))
     return None if chosen == ALL else chosen
+
+
+def selected_projects(title_zh: str, title_en: str) -> pd.DataFrame:
+    """The projects the sidebar's filters select (rows of queries/budget_projects.sql).
+
+    When there are none, the page gets its title and a note, and stops.
+    """
+    t = state.tr()
+    projects = state.query("budget_projects", **state.filters().params(), project_id=None)
+    if projects.empty:
+        state.write_url()
+        common.page_header(t(title_zh, title_en), projects)
+        st.info(t("当前筛选条件下没有项目。", "No project matches the filters."))
+        st.stop()
+    return projects
+
+
+def focus(projects: pd.DataFrame, pid: str | None) -> tuple[pd.DataFrame, dict | None]:
+    """(the rows the page shows, the focused project's row or None when it shows every selected project)."""
+    if pid is None:
+        return projects, None
+    sel = projects[projects["project_id"] == pid]
+    return sel, sel.iloc[0].to_dict()

@@ -105,7 +105,8 @@ def portfolio():
 def portfolio_gate(tmp_path_factory):
     """The `portfolio()` trees as a tiny lake (P1, P2 with trees, P3 with a total only)."""
     from perfeval.db import DataGate, Lake
-    from tests.unit.test_queries import project, write_table
+    from tests.lakes import write_table
+    from tests.unit.test_queries import project
 
     root = tmp_path_factory.mktemp("portfolio") / "data"
     write_table(root, "catalog/documents.csv", "documents", [dict(source="report:fx", kind="report", title="x")])
@@ -150,7 +151,8 @@ def test_projects_without_a_tree_are_named_not_zeroed(portfolio_gate):
 def test_a_partial_parent_is_unknown_not_understated(tmp_path):
     """A level-1 node whose children do not all state a score has no derived score (no partial sum)."""
     from perfeval.db import DataGate, Lake
-    from tests.unit.test_queries import ind, project, write_table
+    from tests.lakes import write_table
+    from tests.unit.test_queries import ind, project
 
     root = tmp_path / "data"
     write_table(root, "catalog/documents.csv", "documents", [dict(source="report:fx", kind="report", title="x")])

@@ -5,7 +5,6 @@ worked out by hand from those rows (see the comments), not taken from the querie
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import pathlib
@@ -16,6 +15,7 @@ import pytest
 
 from perfeval import schema
 from perfeval import validate as v
+from tests.lakes import write_table
 from perfeval.db import QUERIES, DataGate, Lake, Scope, query_parameters
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -24,17 +24,6 @@ NONE_FILTERS = dict(region=None, year_from=None, year_to=None, category=None, ev
 ALL = Scope.everything()
 
 
-def write_table(root: pathlib.Path, rel: str, table: str, rows: list[dict]) -> None:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    cols = schema.table(table).column_names
-    unknown = {k for r in rows for k in r} - set(cols)
-    assert not unknown, f"{table}: {unknown}"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(cols)
-        for r in rows:
-            w.writerow(["" if r.get(c) is None else r.get(c) for c in cols])
 
 
 def project(pid, region_code, province, city, district, category, evaluator_type, start, end, score, grade,

@@ -148,21 +148,11 @@ def test_comparison_table_flags_a_stated_valid_rate_that_does_not_match():
 # ------------------------------------------------------------------------------------ the query on a tiny lake
 import csv  # noqa: E402
 
-from perfeval import schema  # noqa: E402
+from tests.lakes import write_table as _write  # noqa: E402
 from perfeval.db import DataGate, Lake, Scope  # noqa: E402
 
 NO_FILTERS = dict(region=None, year_from=None, year_to=None, category=None, evaluator_type=None)
 
-
-def _write(root, rel, table, rows):
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    cols = schema.table(table).column_names
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(cols)
-        for r in rows:
-            w.writerow(["" if r.get(c) is None else r.get(c) for c in cols])
 
 
 def _project(pid):
