@@ -16,13 +16,15 @@ $(VENV)/.stamp-test: requirements-test.txt $(VENV)/.stamp-app
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
-# Debian's Chromium and CJK fonts for the browser tests and image exports (no browser download).
+# Debian's Chromium and CJK fonts for the browser tests and image exports (no browser download);
+# nginx for the deployment test and benchmarks (deploy/, docs/deployment.md; not started as a service).
 system-deps:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
-	  echo "installing chromium and fonts (apt)"; \
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK" \
+	    || { ! command -v nginx >/dev/null && ! test -x /usr/sbin/nginx; }; then \
+	  echo "installing chromium, fonts and nginx (apt)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji nginx >/dev/null; \
 	fi
 
 serve: $(VENV)/.stamp-app

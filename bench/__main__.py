@@ -1,0 +1,100 @@
+"""The benchmarks: ``python -m bench`` (or ``make bench``). Not part of the test suite.
+
+    python -m bench                       # 1 000, 10 000 and 100 000 projects (≈ 20 min on 2 cores)
+    python -m bench --sizes 1000          # a quick run
+    python -m bench --only queries,pages  # some of the measures
+
+For each size: generate the lake if it is not there (bench/generate.py), then measure every query cold
+and warm, every page's rerun against a hello-world page, the three heaviest computations against
+pandas, a cold browser's first chart per page (direct and behind nginx), the app's peak memory and 20
+sessions at once. Writes bench/results.json (merged: sizes not run keep their last entries) and the
+tables of docs/performance.md (between its bench markers; the text around them is kept).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+
+from bench import generate, measure_browser, measure_pages, measure_pandas, measure_queries, report
+from bench.results import RESULTS, Entry, machine, write_json
+
+MEASURES = ("queries", "pages", "pandas", "browser")
+
+
+def _log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def load_previous() -> tuple[list[dict], dict]:
+    if not RESULTS.exists():
+        return [], {}
+    data = json.loads(RESULTS.read_text(encoding="utf-8"))
+    return data.get("entries", []), data.get("machine", {}).get("runs", {})
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated numbers of projects")
+    ap.add_argument("--only", default=",".join(MEASURES), help=f"comma-separated subset of {MEASURES}")
+    ap.add_argument("--regenerate", action="store_true", help="regenerate the lakes even if present")
+    ap.add_argument("--no-throttle", action="store_true", help="skip the throttled-network browser visits")
+    a = ap.parse_args(argv)
+    sizes = [int(s) for s in a.sizes.split(",") if s]
+    only = set(a.only.split(","))
+    info = machine()
+    t_start = time.perf_counter()
+    _log(f"bench: sizes {sizes}, measures {sorted(only)}; {info['cores']} cores, {info['memory_gb']} GB, "
+         f"load {info['load_average_at_start']}")
+
+    previous, runs = load_previous()
+    entries: list[Entry] = []
+    for i, n in enumerate(sizes):
+        t_n = time.perf_counter()
+        lake = generate.LAKES / str(n)
+        if a.regenerate or not (lake / "lake" / "projects").exists():
+            t0 = time.perf_counter()
+            generate.generate(n)
+            entries.append(Entry("generate_lake", n, time.perf_counter() - t0, "s", None, None,
+                                 note="bench/generate.py, vectorised"))
+            _log(f"[{n}] lake generated in {entries[-1].value:.1f} s")
+        stats = generate.rows_and_files(lake)
+        entries.append(Entry("lake_rows", n, float(sum(r for r, _ in stats.values())), "rows", None, None,
+                             note=", ".join(f"{t} {r:,}" for t, (r, _) in stats.items())
+                                  + f"; {sum(f for _, f in stats.values())} Parquet files"))
+        _log(f"[{n}] lake: {entries[-1].note}")
+        sample = measure_queries.sample_params(lake)
+        if "queries" in only:
+            _log(f"[{n}] queries, cold and warm")
+            entries += measure_queries.measure(lake, n, warm_runs=2, log=_log)
+        if "pandas" in only:
+            _log(f"[{n}] pandas-only against ours")
+            entries += measure_pandas.measure(lake, n, log=_log)
+        if "pages" in only:
+            _log(f"[{n}] page reruns (AppTest) against hello world")
+            entries += measure_pages.measure(lake, n, limit_s=120 if n >= 100_000 else 180, log=_log)
+        if "browser" in only:
+            _log(f"[{n}] cold browser, first chart; peak memory; 20 sessions")
+            too_slow = frozenset(e.name.split(":", 1)[1] for e in entries
+                                 if e.n_projects == n and e.name.startswith("page_rerun:") and e.value is None)
+            entries += measure_browser.measure(lake, n, sample["project_id"], reps=1,
+                                               limit_s=60 if n >= 100_000 else 90,
+                                               throttle=(i == 0 and not a.no_throttle), skip=too_slow, log=_log)
+        runs[str(n)] = {"date": dt.datetime.now().isoformat(timespec="seconds"),
+                        "seconds": round(time.perf_counter() - t_n, 1)}
+        _log(f"[{n}] done in {time.perf_counter() - t_n:.0f} s")
+        # write as we go: a long run that is stopped keeps what it measured
+        done = set(sizes[:i + 1])
+        kept = [e for e in previous if e["n_projects"] not in done]
+        all_entries = [Entry(**{k: v for k, v in d.items() if k != "ratio"}) for d in kept] + entries
+        info["runs"] = runs
+        write_json(all_entries, info)
+        report.write(all_entries, info)
+    _log(f"bench: {time.perf_counter() - t_start:.0f} s in all; wrote bench/results.json and docs/performance.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

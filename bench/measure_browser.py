@@ -1,0 +1,221 @@
+"""What a person waits for: a cold browser's time to the first chart of each page, against a hello-world
+page, served directly and behind the documented deployment (deploy/: nginx with gzip); the app's peak
+memory; 20 browser sessions at once.
+
+cold: a new browser context (empty cache, no cookies) per visit, timed from navigation to the first drawn
+Plotly chart (hello world: to its title). Each visit also reports the bytes the page transferred and the
+JavaScript time Chromium spent (Performance.getMetrics ScriptDuration). Loopback is ~free bandwidth, so
+the same visits are repeated with the network throttled to an intranet link (``INTRANET``): what gzip
+changes shows there.
+"""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import pathlib
+import statistics
+import tempfile
+import threading
+import time
+
+from bench.results import Entry
+from deploy.cluster import AppProcess, Nginx
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.pages import routed_pages
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+CHART = '[data-testid="stPlotlyChart"] .main-svg'
+HELLO_READY = 'h1:has-text("Hello")'
+# 20 Mbit/s down, 10 Mbit/s up, 20 ms round trip: a modest link between a station and the data centre
+INTRANET = {"offline": False, "latency": 20, "downloadThroughput": 20e6 / 8, "uploadThroughput": 10e6 / 8}
+TARGET_RATIO = 2.0
+APP_MEMORY_LIMIT = 8 * 2**30  # an app process that needs more fails instead of taking the machine down
+
+
+def _visit(browser, url: str, ready: str, network: dict | None, limit_s: float) -> dict:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = ctx.new_page()
+        cdp = ctx.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        if network:
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", network)
+        t0 = time.perf_counter()
+        page.goto(url, wait_until="commit", timeout=limit_s * 1000)
+        try:
+            page.wait_for_selector(ready, state="visible", timeout=limit_s * 1000)
+            seconds = time.perf_counter() - t0
+        except Exception:
+            seconds = None
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        transferred = page.evaluate(
+            "() => performance.getEntriesByType('resource').reduce((a, e) => a + (e.transferSize || 0), 0)")
+        return {"seconds": seconds, "script_s": metrics.get("ScriptDuration"), "bytes": transferred}
+    finally:
+        ctx.close()
+
+
+def _median_visit(browser, url, ready, network, reps, limit_s) -> dict:
+    runs = [_visit(browser, url, ready, network, limit_s) for _ in range(reps)]
+    ok = [r for r in runs if r["seconds"] is not None]
+    if not ok:
+        return {"seconds": None, "script_s": None, "bytes": None}
+    return {k: statistics.median(r[k] for r in ok if r[k] is not None) for k in ("seconds", "script_s", "bytes")}
+
+
+async def _concurrent(url: str, sessions: int, limit_s: float) -> list[float | None]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+        async def one():
+            ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = await ctx.new_page()
+            t0 = time.perf_counter()
+            try:
+                await page.goto(url, wait_until="commit", timeout=limit_s * 1000)
+                await page.wait_for_selector(CHART, state="visible", timeout=limit_s * 1000)
+                return time.perf_counter() - t0
+            except Exception:
+                return None
+            finally:
+                await ctx.close()
+
+        try:
+            return await asyncio.gather(*(one() for _ in range(sessions)))
+        finally:
+            await browser.close()
+
+
+def _in_thread(fn, *args):
+    """Run ``fn`` in a thread of its own (the async Playwright next to the sync one)."""
+    box = {}
+    th = threading.Thread(target=lambda: box.setdefault("r", fn(*args)))
+    th.start()
+    th.join()
+    return box["r"]
+
+
+THROTTLED_PAGES = ("project", "budget")  # the throttled visits show what gzip changes; two pages suffice
+
+
+def measure(lake: pathlib.Path, n: int, project_id: str, reps: int = 2, limit_s: float = 90,
+            sessions: int = 20, throttle: bool = True, skip: frozenset = frozenset(), log=print) -> list[Entry]:
+    """``skip``: pages not visited (their AppTest run already exceeded its limit at this size)."""
+    from playwright.sync_api import sync_playwright
+
+    run = pathlib.Path(tempfile.mkdtemp(prefix=f"perfeval-bench-{n}-"))
+    apps = {"app": AppProcess(data=lake, log_dir=run, memory_limit=APP_MEMORY_LIMIT),
+            "hello": AppProcess(script=ROOT / "bench" / "hello_app.py", log_dir=run),
+            "hello_chart": AppProcess(script=ROOT / "bench" / "hello_chart_app.py", log_dir=run)}
+    proxies = {}
+    out: list[Entry] = []
+    try:
+        for a in apps.values():
+            a.start()
+        if Nginx.available():
+            for k, a in apps.items():
+                proxies[k] = Nginx([a.port], run / f"nginx-{k}").start()
+        modes = [("direct", None)] + ([("nginx", None)] if proxies else [])
+        if throttle:
+            modes += [("direct+intranet", INTRANET)] + ([("nginx+intranet", INTRANET)] if proxies else [])
+        pages = routed_pages()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for mode, network in modes:
+                base = {k: (proxies[k].url if mode.startswith("nginx") else a.url) for k, a in apps.items()}
+                hello = _median_visit(browser, base["hello"] + "/", HELLO_READY, network, reps + 1, limit_s)
+                hchart = _median_visit(browser, base["hello_chart"] + "/", CHART, network, reps, limit_s)
+                out.append(Entry(f"browser_first_view:hello_world:{mode}", n, hello["seconds"], "s", None, None,
+                                 note=f"{hello['bytes'] or 0:,.0f} bytes, JS {hello['script_s'] or 0:.2f} s"))
+                out.append(Entry(f"browser_first_chart:hello_chart:{mode}", n, hchart["seconds"], "s",
+                                 "hello world", hello["seconds"],
+                                 note=f"one small Plotly chart; {hchart['bytes'] or 0:,.0f} bytes, "
+                                      f"JS {hchart['script_s'] or 0:.2f} s"))
+                log(f"  [{mode}] hello {hello['seconds']} s, hello+chart {hchart['seconds']} s "
+                    f"({(hchart['bytes'] or 0) / 1e6:.1f} MB)")
+                for pg in pages:
+                    if network and pg.url not in THROTTLED_PAGES:
+                        continue
+                    if pg.url in skip:
+                        out.append(Entry(f"browser_first_chart:{pg.url}:{mode}", n, None, "s", "hello world",
+                                         hello["seconds"], target=f"≤ {TARGET_RATIO:g} × hello world", met=False,
+                                         note="not visited: its server-side run exceeded the AppTest limit"))
+                        continue
+                    url = f"{base['app']}/{pg.url}" + (f"?project={project_id}" if pg.takes_project else "")
+                    r = _median_visit(browser, url, CHART, network, reps, limit_s)
+                    if r["seconds"] is None:  # the page's script may still be running: start afresh
+                        apps["app"].stop()
+                        apps["app"].start()
+                    ok = r["seconds"] is not None and hello["seconds"]
+                    out.append(Entry(
+                        f"browser_first_chart:{pg.url}:{mode}", n, r["seconds"], "s", "hello world",
+                        hello["seconds"], target=f"≤ {TARGET_RATIO:g} × hello world",
+                        met=bool(ok and r["seconds"] / hello["seconds"] <= TARGET_RATIO),
+                        note=(f"{r['bytes'] or 0:,.0f} bytes, JS {r['script_s'] or 0:.2f} s" if r["seconds"]
+                              else f"no chart within {limit_s:.0f} s")))
+                    log(f"  [{mode}] {pg.url:14s} first chart {r['seconds'] and round(r['seconds'], 2)} s "
+                        f"({(r['bytes'] or 0) / 1e6:.1f} MB, JS {r['script_s'] or 0:.2f} s)")
+            browser.close()
+        mem = apps["app"].memory()
+        hmem = apps["hello"].memory()
+        out.append(Entry("app_peak_memory", n, mem["peak"] / 2**20, "MB", "hello-world server peak",
+                         hmem["peak"] / 2**20, note="VmHWM of the app process after every page was visited"))
+        log(f"  app peak RSS {mem['peak'] / 2**20:.0f} MB (hello world {hmem['peak'] / 2**20:.0f} MB)")
+    finally:
+        for px in proxies.values():
+            px.stop()
+        for a in apps.values():
+            a.stop()
+
+    # 20 sessions at once, through the documented deployment: nginx in front of two replicas
+    if sessions:
+        out += measure_concurrent(lake, n, project_id, sessions, limit_s * 2, run, log)
+    return out
+
+
+def measure_concurrent(lake, n, project_id, sessions, limit_s, run, log=print) -> list[Entry]:
+    replicas = [AppProcess(data=lake, log_dir=run, memory_limit=APP_MEMORY_LIMIT) for _ in range(2)]
+    px = None
+    try:
+        for r in replicas:
+            r.start()
+        url_base = replicas[0].url
+        if Nginx.available():
+            px = Nginx([r.port for r in replicas], run / "nginx-replicas").start()
+            url_base = px.url
+        url = f"{url_base}/project?project={project_id}"
+        single = _in_thread(lambda: asyncio.run(_concurrent(url, 1, limit_s)))[0]
+        times = _in_thread(lambda: asyncio.run(_concurrent(url, sessions, limit_s)))
+        # the same sessions without browsers (Streamlit's WebSocket, deploy/probe.py): the server's share
+        from deploy import probe
+        with concurrent.futures.ThreadPoolExecutor(sessions) as pool:
+            t0 = time.perf_counter()
+            runs = list(pool.map(lambda _: probe.run_page(url_base, f"project?project={project_id}",
+                                                          timeout=limit_s), range(sessions)))
+            server_all = time.perf_counter() - t0
+        server_each = statistics.median(r.seconds for r in runs)
+        ok = sorted(t for t in times if t is not None)
+        mem = sum(r.memory()["peak"] for r in replicas) / 2**20
+        where = "nginx + 2 replicas" if px else "1 app (no nginx)"
+        out = [
+            Entry(f"concurrent{sessions}_first_chart_median", n, statistics.median(ok) if ok else None, "s",
+                  "one session alone", single, note=f"{len(ok)}/{sessions} drew a chart; {where}; project page"),
+            Entry(f"concurrent{sessions}_first_chart_max", n, ok[-1] if ok else None, "s", "one session alone",
+                  single, note=where),
+            Entry(f"concurrent{sessions}_memory", n, mem, "MB", None, None,
+                  note=f"sum of the replicas' peak RSS ({where})"),
+            Entry(f"concurrent{sessions}_server_only_median", n, server_each, "s", "one session alone", single,
+                  note=f"{sessions} WebSocket sessions without browsers (deploy/probe.py), all done in "
+                       f"{server_all:.1f} s: the server's share of the wait"),
+        ]
+        log(f"  {sessions} sessions: median {out[0].value} s, max {out[1].value} s (alone {single}); "
+            f"replicas' peak RSS {mem:.0f} MB; server only: median {server_each:.2f} s, all in {server_all:.1f} s")
+        return out
+    finally:
+        if px:
+            px.stop()
+        for r in replicas:
+            r.stop()
