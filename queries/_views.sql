@@ -40,3 +40,26 @@ SELECT project_id,
        max(as_of) AS as_of
 FROM budget
 GROUP BY project_id;
+
+-- One project's figure for one outcome metric (for "per 万元" comparisons): the whole-period figure
+-- where the report gives one, else the sum of its yearly figures (the larger one where a report states
+-- the same figure twice, as 天津 does for blocked domains). One row per project reporting the metric.
+CREATE MACRO project_outcome(f_metric_key) AS TABLE
+WITH o_year AS (
+    SELECT project_id, year, max(value) AS value
+    FROM outcomes WHERE metric_key = f_metric_key
+    GROUP BY project_id, year
+)
+SELECT project_id,
+       coalesce(max(value) FILTER (WHERE year IS NULL), sum(value) FILTER (WHERE year IS NOT NULL)) AS outcome_value
+FROM o_year GROUP BY project_id;
+
+-- One project's satisfaction as a fraction: the survey's satisfaction rate, else its score / 100
+-- (satisfaction_basis says which). One row per project with a survey.
+CREATE VIEW project_satisfaction AS
+SELECT project_id,
+       avg(coalesce(satisfaction_rate, satisfaction_score / 100.0)) AS satisfaction,
+       CASE WHEN bool_or(satisfaction_rate IS NOT NULL) THEN 'rate'
+            WHEN bool_or(satisfaction_score IS NOT NULL) THEN 'score' END AS satisfaction_basis
+FROM surveys
+GROUP BY project_id;

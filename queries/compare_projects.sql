@@ -10,26 +10,8 @@
 WITH p AS (
     SELECT * FROM selected_projects($region, $year_from, $year_to, $category, $evaluator_type)
 ),
-o_year AS (
-    SELECT project_id, year, max(value) AS value
-    FROM outcomes
-    WHERE metric_key = $metric_key AND project_id IN (SELECT project_id FROM p)
-    GROUP BY project_id, year
-),
-o AS (
-    SELECT project_id,
-           coalesce(max(value) FILTER (WHERE year IS NULL), sum(value) FILTER (WHERE year IS NOT NULL)) AS outcome_value
-    FROM o_year GROUP BY project_id
-),
-s AS (
-    SELECT project_id,
-           avg(coalesce(satisfaction_rate, satisfaction_score / 100.0)) AS satisfaction,
-           CASE WHEN bool_or(satisfaction_rate IS NOT NULL) THEN 'rate'
-                WHEN bool_or(satisfaction_score IS NOT NULL) THEN 'score' END AS satisfaction_basis
-    FROM surveys
-    WHERE project_id IN (SELECT project_id FROM p)
-    GROUP BY project_id
-),
+o AS (SELECT * FROM project_outcome($metric_key)),
+s AS (SELECT * FROM project_satisfaction),
 t AS (
     SELECT project_id, max(level) AS levels_given
     FROM indicators WHERE project_id IN (SELECT project_id FROM p) GROUP BY project_id

@@ -11,21 +11,8 @@ WITH p AS (
     SELECT * FROM selected_projects($region, $year_from, $year_to, $category, $evaluator_type)
     WHERE ($year IS NULL OR year(period_start) = $year)
 ),
-o_year AS (
-    SELECT project_id, year, max(value) AS value
-    FROM outcomes
-    WHERE metric_key = $metric_key AND project_id IN (SELECT project_id FROM p)
-    GROUP BY project_id, year
-),
-o AS (
-    SELECT project_id,
-           coalesce(max(value) FILTER (WHERE year IS NULL), sum(value) FILTER (WHERE year IS NOT NULL)) AS outcome_value
-    FROM o_year GROUP BY project_id
-),
-s AS (
-    SELECT project_id, avg(coalesce(satisfaction_rate, satisfaction_score / 100.0)) AS satisfaction
-    FROM surveys WHERE project_id IN (SELECT project_id FROM p) GROUP BY project_id
-),
+o AS (SELECT * FROM project_outcome($metric_key)),
+s AS (SELECT * FROM project_satisfaction),
 pr AS (
     SELECT p.*, m.budget, m.received, m.spent, o.outcome_value, s.satisfaction
     FROM p
