@@ -86,8 +86,9 @@ def main(argv: list[str] | None = None) -> int:
                         "seconds": round(time.perf_counter() - t_n, 1)}
         _log(f"[{n}] done in {time.perf_counter() - t_n:.0f} s")
         # write as we go: a long run that is stopped keeps what it measured
-        done = set(sizes[:i + 1])
-        kept = [e for e in previous if e["n_projects"] not in done]
+        # replace what this run measured (by name and size), keep the rest of the previous results
+        measured = {(e.name, e.n_projects) for e in entries}
+        kept = [e for e in previous if (e["name"], e["n_projects"]) not in measured]
         all_entries = [Entry(**{k: v for k, v in d.items() if k != "ratio"}) for d in kept] + entries
         info["runs"] = runs
         write_json(all_entries, info)
