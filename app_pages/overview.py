@@ -21,18 +21,18 @@ if df.empty:
     st.stop()
 
 k = portfolio_kpis(df)
+# two rows of three, so that portfolio totals (tens of thousands of 万元) are not cut off
 common.kpi_row([
     (t("项目数", "Projects"), f"{k.projects}"),
+    (t("平均得分", "Mean score"), fmt.score(k.mean_score, lang)),
+    (t("加权预算执行率", "Weighted execution rate"), fmt.pct(k.execution_rate, lang)),
+], [None, None, t("Σ实际支出 ÷ Σ到位资金（仅计两项均披露的项目）", "Σ spent ÷ Σ received, over projects reporting both")])
+common.kpi_row([
     (t("预算合计（万元）", "Total budget (10k CNY)"), fmt.number(k.budget, 2, lang)),
     (t("到位资金（万元）", "Funds received (10k CNY)"), fmt.number(k.received, 2, lang)),
     (t("实际支出（万元）", "Spent (10k CNY)"), fmt.number(k.spent, 2, lang)),
-    (t("加权预算执行率", "Weighted execution rate"), fmt.pct(k.execution_rate, lang)),
-    (t("平均得分", "Mean score"), fmt.score(k.mean_score, lang)),
-], [None,
-    t(f"{k.not_reported['budget']} 个项目未披露预算", f"{k.not_reported['budget']} projects report no budget"),
-    None, None,
-    t("Σ实际支出 ÷ Σ到位资金（仅计两项均披露的项目）", "Σ spent ÷ Σ received, over projects reporting both"),
-    None])
+], [t(f"{k.not_reported['budget']} 个项目未披露预算", f"{k.not_reported['budget']} projects report no budget"),
+    None, None])
 st.caption(t("评价等级：", "Grades: ") + "　".join(f"{g} {n}" for g, n in k.grade_counts.items()))
 
 st.subheader(t("项目排名", "Ranked projects"))

@@ -14,6 +14,7 @@ from perfeval.i18n import Translator
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 GRADE_COLORS = {"优": "#1a7f37", "良": "#2f81f7", "中": "#d29922", "差": "#cf222e"}
 NEUTRAL = "#8b949e"
+LABELLED_DOTS = 12
 
 
 def base_layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:
@@ -33,9 +34,11 @@ def score_vs_execution(df: pd.DataFrame, t: Translator) -> go.Figure:
     ok = df.dropna(subset=["reported_total_score", "execution_rate"])
     missing = df[~df.index.isin(ok.index)]
     fig = go.Figure()
+    # names on the dots only while they can be read; beyond that the hover names each dot
+    mode = "markers+text" if len(ok) <= LABELLED_DOTS else "markers"
     for grade, part in ok.groupby("reported_grade", sort=False):
         fig.add_trace(go.Scatter(
-            x=part["execution_rate"] * 100, y=part["reported_total_score"], mode="markers+text",
+            x=part["execution_rate"] * 100, y=part["reported_total_score"], mode=mode,
             name=str(grade), text=part["short_name"], textposition="top center",
             marker=dict(size=14, color=GRADE_COLORS.get(str(grade), NEUTRAL)),
             customdata=part[["name"]].to_numpy(),

@@ -98,3 +98,15 @@ def test_sources_note_names_non_real_data():
     df = pd.DataFrame({"data_kind": ["report", "report", "demo"]})
     assert sources_note(df) == "数据来源：2 份评价报告（真实数据）；1 个示例项目（非真实数据）"
     assert "demonstration projects (not real)" in sources_note(df, "en")
+
+
+def test_scatter_names_dots_only_while_readable():
+    from perfeval import charts
+    from perfeval.i18n import Translator
+
+    def frame(n):
+        return pd.DataFrame({"reported_total_score": [90.0] * n, "execution_rate": [0.9] * n,
+                             "reported_grade": ["优"] * n, "short_name": [f"P{i}" for i in range(n)],
+                             "name": [f"项目{i}" for i in range(n)]})
+    assert charts.score_vs_execution(frame(3), Translator()).data[0].mode == "markers+text"
+    assert charts.score_vs_execution(frame(40), Translator()).data[0].mode == "markers"
