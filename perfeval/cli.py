@@ -8,9 +8,12 @@ Commands (each takes ``--data PATH``, the lake folder; default $PERFEVAL_DATA, e
                                      name does not say); exit 1 on problems
     sql "SELECT ..." [--json|--csv]  read-only SQL over the scoped views (through the data gate)
     dictionary [--check]             regenerate docs/data-dictionary.md from perfeval.schema
+    audit [--project ID] [--json]    the audit's checks (perfeval.audit)
+    compact [--dry-run]              merge each table's Parquet batches into one file; the replaced
+                                     files move to _archive/ (perfeval.compact)
 
 Every read of the lake goes through the data gate (`gate(args)`); ``validate`` reads files only and
-writes nothing.
+writes nothing; ``compact`` is the one command that changes files (it moves, never deletes).
 
 Adding a command: write, in its own module, ``add_X_parser(subparsers)`` (calls
 ``subparsers.add_parser("X", help=...)``, adds its arguments and returns the parser) and
@@ -313,6 +316,8 @@ def _commands() -> list[Command]:
     ]
     from perfeval.audit import add_audit_parser, audit_command
     commands.append((add_audit_parser, audit_command))
+    from perfeval.compact import add_compact_parser, compact_command
+    commands.append((add_compact_parser, compact_command))
     return commands
 
 

@@ -6,6 +6,8 @@ Layout of a lake folder (see docs/data-model.md):
     seed/<report>/<table>.csv                the real reports, hand-encoded
     demo/<table>.parquet                     the demonstration portfolio (generated, committed)
     lake/<table>/**/<batch>.parquet          imported or generated batches (hive partitions allowed)
+    lake/<table>/compacted-<stamp>.parquet   batches merged by perfeval.compact (they replace the
+                                             files they list in their metadata, which are ignored)
 
 `Lake` turns those files into typed DuckDB views (one per table of perfeval.schema), rebuilt when the
 files change. `DataGate.query(name, scope, **params)` runs ``queries/<name>.sql`` with bound
@@ -14,6 +16,7 @@ files change. `DataGate.query(name, scope, **params)` runs ``queries/<name>.sql`
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pathlib
 import re
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 
 from perfeval import schema
 
@@ -33,6 +37,9 @@ QUERIES = ROOT / "queries"
 _QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM = re.compile(r"(?<![:$\w])\$([A-Za-z_][A-Za-z0-9_]*)")
 _DATA_SUFFIXES = (".csv", ".parquet")
+COMPACTED_PREFIX = "compacted-"          # perfeval.compact writes <table dir>/compacted-<stamp>.parquet
+SUPERSEDES_KEY = "perfeval_supersedes"   # its Parquet metadata: the files (relative paths) it replaces
+_supersedes_cache: dict[tuple[str, int, int], tuple[str, ...]] = {}
 
 
 @dataclass(frozen=True)
@@ -124,10 +131,27 @@ class Lake:
                     out.append(pathlib.Path(dirpath) / f)
         return sorted(out)
 
-    def table_files(self, table: str) -> tuple[list[pathlib.Path], list[pathlib.Path]]:
-        """(csv files, parquet files) holding rows of ``table``."""
+    def live_files(self) -> list[pathlib.Path]:
+        """The data files that hold rows: every data file but those a compacted file replaces.
+
+        A compacted file (perfeval.compact) lists the files it replaces in its Parquet metadata; it
+        is placed with one rename, so a reader sees the old files or the new one, never both, even
+        if the old files have not been moved to the archive yet.
+        """
+        files = self.data_files()
+        replaced: set[str] = set()
+        for p in files:
+            if p.suffix == ".parquet" and p.name.startswith(COMPACTED_PREFIX):
+                replaced.update(_supersedes(p))
+        if not replaced:
+            return files
+        return [p for p in files if p.relative_to(self.root).as_posix() not in replaced]
+
+    def table_files(self, table: str, files: list[pathlib.Path] | None = None
+                    ) -> tuple[list[pathlib.Path], list[pathlib.Path]]:
+        """(csv files, parquet files) holding rows of ``table`` (among ``files``, else the live files)."""
         csvs, parquets = [], []
-        for p in self.data_files():
+        for p in self.live_files() if files is None else files:
             rel = p.relative_to(self.root).parts
             if p.suffix == ".csv" and p.stem == table:
                 csvs.append(p)
@@ -168,8 +192,9 @@ class Lake:
 
     def _build(self) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(":memory:")
+        files = self.live_files()
         for t in schema.TABLES:
-            con.execute(self._base_view_sql(con, t))
+            con.execute(self._base_view_sql(con, t, files))
         for statement in _split_sql((QUERIES / "_views.sql").read_text(encoding="utf-8")):
             con.execute(statement)
             if statement.startswith("CREATE VIEW projects "):
@@ -183,13 +208,14 @@ class Lake:
         con.execute("SET lock_configuration=true")
         return con
 
-    def _base_view_sql(self, con: duckdb.DuckDBPyConnection, t: schema.Table) -> str:
+    def _base_view_sql(self, con: duckdb.DuckDBPyConnection, t: schema.Table,
+                       files: list[pathlib.Path] | None = None) -> str:
         """CREATE VIEW base_<table>: the files of one table, cast once to the schema's types.
 
         Identifiers come from perfeval.schema (checked), file paths from our own directory listing.
         """
         assert _is_identifier(t.name) and all(_is_identifier(c) for c in t.column_names)
-        csvs, parquets = self.table_files(t.name)
+        csvs, parquets = self.table_files(t.name, files)
         parts = []
         if csvs:
             src = ("read_csv([" + ", ".join(_literal(str(p)) for p in csvs) + "], header=true, "
@@ -220,6 +246,18 @@ class Lake:
     def read_table(self, name: str, scope: Scope | None = None) -> pd.DataFrame:
         """Every visible row of one table (through the gate), for tests, the CLI and exports."""
         return DataGate(self).table(name, scope or Scope.everything())
+
+
+def _supersedes(path: pathlib.Path) -> tuple[str, ...]:
+    """The files a compacted Parquet file replaces (its ``perfeval_supersedes`` metadata), cached by
+    path, size and modification time (a compacted file is never rewritten)."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _supersedes_cache:
+        meta = pq.read_metadata(path).metadata or {}
+        raw = meta.get(SUPERSEDES_KEY.encode())
+        _supersedes_cache[key] = tuple(json.loads(raw)) if raw else ()
+    return _supersedes_cache[key]
 
 
 def _split_sql(text: str) -> list[str]:
