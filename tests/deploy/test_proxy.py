@@ -5,6 +5,7 @@ from __future__ import annotations
 import pathlib
 import re
 import ssl
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -39,6 +40,23 @@ def test_js_css_and_html_are_compressed_by_the_proxy_not_by_the_app(proxy, repli
     if path.startswith("/static/"):
         assert "content-encoding" not in direct_headers  # why the proxy is needed
         assert len(body) < 0.4 * len(direct)
+
+
+@pytest.mark.parametrize("page", ["/", "/project", "/compare"])
+def test_the_proxy_adds_a_preload_of_the_plotly_chunk_to_every_page(proxy, replicas, page):
+    """The browser fetches and compiles the Plotly chunk while the page script runs instead of after
+    the first chart's data arrives (docs/deployment.md). The hint names the installed chunk and
+    resolves, from the page's path, to the chunk itself."""
+    _, _, direct = http_get(replicas[0].url + page, timeout=30)
+    _, _, body = http_get(proxy.url + page, timeout=30)
+    html = body.decode()
+    links = re.findall(r'<link rel="modulepreload" href="([^"]+)"></head>', html)
+    assert links == ["." + PLOTLY_JS]
+    assert html.replace(f'<link rel="modulepreload" href=".{PLOTLY_JS}">', "") == direct.decode()
+    target = urllib.parse.urljoin(proxy.url + page, links[0])
+    status, headers, js = http_get(target, timeout=30)
+    assert status == 200 and headers.get("content-type", "").startswith("application/javascript")
+    assert js == (STATIC / PLOTLY_JS.lstrip("/")).read_bytes()
 
 
 def test_pages_run_over_the_proxied_websocket_http_and_https(proxy):
