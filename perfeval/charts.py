@@ -5,6 +5,7 @@ installed (Noto Sans CJK on the servers we ship), never a remote font.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -15,6 +16,8 @@ FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, Pin
 GRADE_COLORS = {"优": "#1a7f37", "良": "#2f81f7", "中": "#d29922", "差": "#cf222e"}
 NEUTRAL = "#8b949e"
 LABELLED_DOTS = 12
+DOTS_MAX = 2000     # above this many projects the scatter becomes counts per cell
+NAMED_MISSING = 10  # projects named in a subtitle; the rest are counted
 
 
 def base_layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:
@@ -27,28 +30,48 @@ def base_layout(fig: go.Figure, title: str | None = None, height: int = 380) -> 
 
 
 def score_vs_execution(df: pd.DataFrame, t: Translator) -> go.Figure:
-    """Scatter: reported total score (y) against budget execution rate (x, %), one dot per project.
+    """Reported total score (y) against budget execution rate (x, %): one dot per project, or, above
+    ``DOTS_MAX`` projects, the number of projects per cell (binned here: the browser gets the counts,
+    not every project).
 
-    Projects without an execution rate or a score are left out and named in the subtitle.
+    Projects without an execution rate or a score are left out and counted in the subtitle (the first
+    ``NAMED_MISSING`` named).
     """
     ok = df.dropna(subset=["reported_total_score", "execution_rate"])
     missing = df[~df.index.isin(ok.index)]
     fig = go.Figure()
-    # names on the dots only while they can be read; beyond that the hover names each dot
-    mode = "markers+text" if len(ok) <= LABELLED_DOTS else "markers"
-    for grade, part in ok.groupby("reported_grade", sort=False):
-        fig.add_trace(go.Scatter(
-            x=part["execution_rate"] * 100, y=part["reported_total_score"], mode=mode,
-            name=str(grade), text=part["short_name"], textposition="top center",
-            marker=dict(size=14, color=GRADE_COLORS.get(str(grade), NEUTRAL)),
-            customdata=part[["name"]].to_numpy(),
-            hovertemplate="%{customdata[0]}<br>" + t("执行率", "execution") + " %{x:.2f}%<br>"
-                          + t("得分", "score") + " %{y:.2f}<extra></extra>",
-        ))
     title = t("得分与预算执行率", "Score against budget execution")
+    if len(ok) > DOTS_MAX:
+        x = ok["execution_rate"].to_numpy(dtype=float) * 100
+        y = ok["reported_total_score"].to_numpy(dtype=float)
+        counts, xe, ye = np.histogram2d(x, y, bins=(40, 30))
+        z = np.where(counts.T > 0, counts.T, np.nan)  # empty cells stay blank
+        fig.add_trace(go.Heatmap(
+            x=(xe[:-1] + xe[1:]) / 2, y=(ye[:-1] + ye[1:]) / 2, z=z, colorscale="Blues",
+            colorbar=dict(title=t("项目数", "projects")),
+            hovertemplate=t("执行率约 %{x:.1f}%<br>得分约 %{y:.1f}<br>%{z} 个项目",
+                            "execution ≈ %{x:.1f}%<br>score ≈ %{y:.1f}<br>%{z} projects") + "<extra></extra>",
+        ))
+        title = t(f"得分与预算执行率（{len(ok):,} 个项目，每格项目数）",
+                  f"Score against budget execution ({len(ok):,} projects, count per cell)")
+    else:
+        # names on the dots only while they can be read; beyond that the hover names each dot
+        mode = "markers+text" if len(ok) <= LABELLED_DOTS else "markers"
+        for grade, part in ok.groupby("reported_grade", sort=False):
+            fig.add_trace(go.Scatter(
+                x=part["execution_rate"] * 100, y=part["reported_total_score"], mode=mode,
+                name=str(grade), text=part["short_name"], textposition="top center",
+                marker=dict(size=14 if len(ok) <= 200 else 8, color=GRADE_COLORS.get(str(grade), NEUTRAL)),
+                customdata=part[["name"]].to_numpy(),
+                hovertemplate="%{customdata[0]}<br>" + t("执行率", "execution") + " %{x:.2f}%<br>"
+                              + t("得分", "score") + " %{y:.2f}<extra></extra>",
+            ))
     if len(missing):
-        title += "<br><sup>" + t("未披露执行率或得分：", "no execution rate or score: ") + "、".join(
-            missing["short_name"].astype(str)) + "</sup>"
+        names = "、".join(missing["short_name"].astype(str).head(NAMED_MISSING))
+        more = len(missing) - NAMED_MISSING
+        if more > 0:
+            names += t(f" 等 {len(missing):,} 个", f" and {more:,} more")
+        title += "<br><sup>" + t("未披露执行率或得分：", "no execution rate or score: ") + names + "</sup>"
     fig.update_xaxes(title=t("预算执行率（%）", "budget execution rate (%)"), ticksuffix="%")
     fig.update_yaxes(title=t("报告总分", "reported total score"))
     return base_layout(fig, title)
