@@ -4,7 +4,9 @@
     python -m bench --sizes 1000          # a quick run
     python -m bench --only queries,pages  # some of the measures
 
-For each size: generate the lake if it is not there (bench/generate.py), then measure every query cold
+For each size: generate the lake if it is not there (bench/generate.py), compact it as an operator
+would after loading batches (``python -m perfeval compact``; ``--no-compact`` measures the lake as
+generated), then measure every query cold
 and warm, every page's rerun against a hello-world page, the three heaviest computations against
 pandas, a cold browser's first chart per page (direct and behind nginx), the app's peak memory and 20
 sessions at once. Writes bench/results.json (merged: sizes not run keep their last entries) and the
@@ -20,6 +22,8 @@ import time
 
 from bench import generate, measure_browser, measure_pages, measure_pandas, measure_queries, report
 from bench.results import RESULTS, Entry, machine, write_json
+from perfeval import compact
+from perfeval.db import Lake
 
 MEASURES = ("queries", "pages", "pandas", "browser")
 
@@ -40,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated numbers of projects")
     ap.add_argument("--only", default=",".join(MEASURES), help=f"comma-separated subset of {MEASURES}")
     ap.add_argument("--regenerate", action="store_true", help="regenerate the lakes even if present")
+    ap.add_argument("--no-compact", action="store_true",
+                    help="measure the lake as generated (province × year batches), without compacting it")
     ap.add_argument("--no-throttle", action="store_true", help="skip the throttled-network browser visits")
     a = ap.parse_args(argv)
     sizes = [int(s) for s in a.sizes.split(",") if s]
@@ -61,9 +67,22 @@ def main(argv: list[str] | None = None) -> int:
                                  note="bench/generate.py, vectorised"))
             _log(f"[{n}] lake generated in {entries[-1].value:.1f} s")
         stats = generate.rows_and_files(lake)
+        files_note = f"{sum(f for _, f in stats.values())} Parquet files"
+        if not a.no_compact and compact.plan(Lake(lake)):
+            # what an operator does after loading batches (docs/deployment.md); the replaced files
+            # move to <lake>/_archive, so the import layout can be put back by hand
+            t0 = time.perf_counter()
+            done = compact.compact(lake)
+            entries.append(Entry("compact_lake", n, time.perf_counter() - t0, "s", None, None,
+                                 note=f"python -m perfeval compact: {sum(d.files for d in done)} files "
+                                      f"of {len(done)} tables → {len(done)}"))
+            _log(f"[{n}] compacted in {entries[-1].value:.1f} s: {entries[-1].note}")
+            stats = generate.rows_and_files(lake)
+            files_note = f"{files_note} as generated, {sum(f for _, f in stats.values())} after compaction"
+        elif not a.no_compact:
+            files_note += " (compacted)"
         entries.append(Entry("lake_rows", n, float(sum(r for r, _ in stats.values())), "rows", None, None,
-                             note=", ".join(f"{t} {r:,}" for t, (r, _) in stats.items())
-                                  + f"; {sum(f for _, f in stats.values())} Parquet files"))
+                             note=", ".join(f"{t} {r:,}" for t, (r, _) in stats.items()) + "; " + files_note))
         _log(f"[{n}] lake: {entries[-1].note}")
         sample = measure_queries.sample_params(lake)
         if "queries" in only:

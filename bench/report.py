@@ -81,7 +81,8 @@ def tables(entries: list[Entry], info: dict) -> str:
     out.append("")
     out.append(f"| | {head_n} |")
     out.append("|---|" + "---|" * len(sizes))
-    for name, label in (("lake_rows", "rows"), ("generate_lake", "generation"), ("lake_build", "Lake views built")):
+    for name, label in (("lake_rows", "rows"), ("generate_lake", "generation"), ("compact_lake", "compaction"),
+                        ("lake_build", "Lake views built")):
         out.append(f"| {label} | " + " | ".join(_cell(by.get((name, n))) for n in sizes) + " |")
     notes = [by[("lake_rows", n)].note for n in sizes if ("lake_rows", n) in by]
     if notes:
