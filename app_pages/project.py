@@ -6,34 +6,11 @@ import streamlit as st
 
 from perfeval import charts, fmt
 from perfeval.regions import region_label
-from perfeval.ui import common, state
+from perfeval.ui import common, project_focus, state
 
 t = state.tr()
 lang = state.lang()
-projects = state.query("project_list")
-if projects.empty:
-    st.title(t("项目详情", "Project"))
-    st.info(t("没有可查看的项目。", "No project to show."))
-    st.stop()
-
-ids = list(projects["project_id"])
-wanted = st.query_params.get("project")
-if wanted and wanted not in ids:
-    st.error(t(f"找不到项目 “{wanted}”（不存在或不在您的查看范围内）。",
-               f"Project “{wanted}” not found (it does not exist or is outside your scope)."))
-current = st.session_state.get("f_project")
-default = wanted if wanted in ids else (current if current in ids else ids[0])
-labels = dict(zip(projects["project_id"], projects["name"]))
-if st.session_state.get("w_project") not in ids or (wanted in ids and wanted != st.session_state.get("w_project")):
-    st.session_state["w_project"] = default
-
-
-def _to_url():
-    # rewrite the URL in the callback, so the next run does not snap back to the old ?project=
-    st.query_params["project"] = st.session_state["w_project"]
-
-
-pid = st.selectbox(t("项目", "Project"), ids, format_func=labels.get, key="w_project", on_change=_to_url)
+pid = project_focus.pick_project("w_project")
 st.session_state["f_project"] = pid
 state.write_url({"project": pid})
 

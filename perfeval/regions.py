@@ -21,6 +21,10 @@ def region_options(rows: pd.DataFrame) -> dict[str, str]:
 
     ``rows`` has columns province, city, district, region_code. Labels read "广东省 / 深圳市 / 福田区".
     Ordered by code, so a province comes before its cities.
+
+    This is the definition of the sidebar's region options; the sidebar reads the same options from
+    queries/region_options.sql (one cached query instead of this loop over every row of
+    queries/filter_options.sql on each run), and a test checks that the two agree.
     """
     opts: dict[str, str] = {}
     for r in rows.itertuples(index=False):

@@ -1,14 +1,21 @@
-"""The "focus on one project" picker of the budget, outcomes and satisfaction pages.
+"""The project pickers: "focus on one project" on the budget, outcomes and satisfaction pages (``pick``),
+and the project page's own (``pick_project``).
 
 ``?project=<id>`` in the URL focuses the page on that project; no parameter means every project the sidebar
 filters select. The widget and the URL are kept in step both ways: a link sets the widget, a choice in
 the widget rewrites the URL at once (in the callback), so the next run does not snap back to the old link.
+
+The select box lists at most ``picker.MAX_OPTIONS`` projects (a list of every project costs each rerun
+and the browser dearly at 100 000 projects): the first selected ones in the page's order, or, when there
+are more, those a search box finds by name or id (queries/project_search*.sql). A linked project is offered
+even when the list lacks it; a caption says how many projects the list leaves out (perfeval.picker).
 """
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from perfeval import picker
 from perfeval.ui import common, state
 
 
@@ -25,28 +32,121 @@ def _to_url(widget_key: str):
     return cb
 
 
+def search_box(where, total: int, key: str) -> str | None:
+    """A search field for a picker whose list is capped (``total`` > ``picker.MAX_OPTIONS`` projects), drawn
+    in ``where``; the normalised search text, or None (no field when every project fits in the list)."""
+    if total <= picker.MAX_OPTIONS:
+        return None
+    t = state.tr()
+    text = where.text_input(t("查找项目", "Find a project"), key=key, type="search",
+                            max_chars=picker.MAX_SEARCH_CHARS,
+                            placeholder=t("名称或编号，回车查找", "name or id, then Enter"),
+                            help=t(f"列表最多列出 {picker.MAX_OPTIONS} 个项目；输入名称或编号中的字词（空格分隔）查找其余项目。",
+                                   f"The list holds at most {picker.MAX_OPTIONS} projects; type words of a name or "
+                                   "an id (separated by spaces) to find the others."))
+    return picker.normalise_search(text)
+
+
 def pick(projects: pd.DataFrame, widget_key: str) -> str | None:
-    """Draw the picker over ``projects`` (project_id, short_name/name); return the focused id or None (all).
+    """Draw the picker over ``projects`` (project_id, name; the page's order); return the focused id or None (all).
 
     A ``?project=`` that is not among ``projects`` (unknown, out of scope or filtered out) is reported and
-    the page falls back to every selected project.
+    the page falls back to every selected project. The select box holds at most ``picker.MAX_OPTIONS``
+    projects (and the linked one); with more, a search box finds the others.
     """
     t = state.tr()
-    ids = list(projects["project_id"])
-    names = dict(zip(projects["project_id"], projects["name"]))
     wanted = st.query_params.get("project") or None
-    if wanted and wanted not in ids:
+    linked = projects["project_id"] == wanted if wanted else None
+    if wanted and not linked.any():
         st.warning(t(f"项目 “{wanted}” 不存在、不在您的查看范围内或不符合当前筛选条件，下面显示全部所选项目。",
                      f"Project “{wanted}” does not exist, is outside your scope or does not match the filters; "
                      f"showing every selected project."))
         wanted = None
-    options = [ALL, *ids]
+    total = len(projects)
+    capped = total > picker.MAX_OPTIONS
+    c_list, c_search = st.columns([3, 2]) if capped else (st, None)
+    search = search_box(c_search, total, f"{widget_key}_search")
+    if search is None:
+        short, matches = projects.head(picker.MAX_OPTIONS), total
+    else:
+        short = state.query("project_search", **state.filters().params(), search=search, limit=picker.MAX_OPTIONS)
+        matches = int(short["matches"].iloc[0]) if len(short) else 0
+    short_ids = short["project_id"].tolist()
+    names = dict(zip(short_ids, short["name"].tolist()))
+    if wanted and wanted not in names:
+        names[wanted] = projects.loc[linked, "name"].iloc[0]
+    options = picker.options(short_ids, wanted, first=[ALL])
     if st.session_state.get(widget_key) != (wanted or ALL):
         st.session_state[widget_key] = wanted or ALL
-    label_all = t(f"全部所选项目（{len(ids)} 个）", f"All selected projects ({len(ids)})")
-    chosen = st.selectbox(t("项目", "Project"), options, key=widget_key, on_change=_to_url(widget_key),
-                          format_func=lambda k: label_all if k == ALL else names.get(k, k))
+    label_all = t(f"全部所选项目（{total:,} 个）", f"All selected projects ({total:,})")
+    chosen = c_list.selectbox(t("项目", "Project"), options, key=widget_key, on_change=_to_url(widget_key),
+                              format_func=lambda k: label_all if k == ALL else names.get(k, k))
+    note = picker.list_note(len(short_ids), matches, total, search, state.lang())
+    if note:
+        c_list.caption(note)
     return None if chosen == ALL else chosen
+
+
+def pick_project(widget_key: str) -> str:
+    """The project page's picker: one visible project (whatever the sidebar's filters), by name; its id.
+
+    ``?project=`` opens that project (an error says so when it is not visible); without it, the project
+    last seen in the session (``f_project``), else the first by name. The select box lists at most
+    ``picker.MAX_OPTIONS`` projects (queries/project_search_by_name.sql) plus the one shown; with more, a
+    search box finds the others. Stops the page when there is no project to show.
+    """
+    t = state.tr()
+    first = state.query("project_search_by_name", search=None, limit=picker.MAX_OPTIONS)
+    if first.empty:
+        st.title(t("项目详情", "Project"))
+        st.info(t("没有可查看的项目。", "No project to show."))
+        st.stop()
+    total = int(first["matches"].iloc[0])
+    labels = dict(zip(first["project_id"].tolist(), first["name"].tolist()))
+
+    def name(pid) -> str | None:
+        """The name of a visible project, None when ``pid`` is not one (the list may lack a visible one)."""
+        if not isinstance(pid, str) or not pid:
+            return None
+        if pid not in labels:
+            facts = state.query("project_facts", project_id=pid)
+            if facts.empty:
+                return None
+            labels[pid] = facts["name"].iloc[0]
+        return labels[pid]
+
+    def visible(pid) -> bool:
+        return name(pid) is not None
+
+    wanted = st.query_params.get("project")
+    if wanted and not visible(wanted):
+        st.error(t(f"找不到项目 “{wanted}”（不存在或不在您的查看范围内）。",
+                   f"Project “{wanted}” not found (it does not exist or is outside your scope)."))
+    current = st.session_state.get("f_project")
+    default = wanted if visible(wanted) else (current if visible(current) else first["project_id"].iloc[0])
+    shown = st.session_state.get(widget_key)
+    if not visible(shown) or (visible(wanted) and wanted != shown):
+        st.session_state[widget_key] = default
+
+    def to_url():
+        # rewrite the URL in the callback, so the next run does not snap back to the old ?project=
+        st.query_params["project"] = st.session_state[widget_key]
+
+    capped = total > picker.MAX_OPTIONS
+    c_list, c_search = st.columns([3, 2]) if capped else (st, None)
+    search = search_box(c_search, total, f"{widget_key}_search")
+    if search is None:
+        short, matches = first, total
+    else:
+        short = state.query("project_search_by_name", search=search, limit=picker.MAX_OPTIONS)
+        matches = int(short["matches"].iloc[0]) if len(short) else 0
+        labels.update(zip(short["project_id"].tolist(), short["name"].tolist()))
+    options = picker.options(short["project_id"].tolist(), st.session_state[widget_key])
+    pid = c_list.selectbox(t("项目", "Project"), options, format_func=labels.get, key=widget_key, on_change=to_url)
+    note = picker.list_note(len(short), matches, total, search, state.lang())
+    if note:
+        c_list.caption(note)
+    return pid
 
 
 def selected_projects(title_zh: str, title_en: str) -> pd.DataFrame:

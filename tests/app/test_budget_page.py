@@ -124,3 +124,15 @@ def test_english():
 def test_url_keeps_the_project(pid):
     at = run_page("budget", project=pid)
     assert pid in str(at.query_params["project"])
+
+
+def test_every_selected_project_is_listed_and_there_is_no_search_box(tables):
+    # the bundled lake has fewer projects than a picker lists (perfeval.picker.MAX_OPTIONS): all of them,
+    # real ones first, by id (as queries/budget_projects.sql orders them), no search box and no caption
+    p = tables("projects")
+    expected = [*sorted(p.loc[p["data_kind"] != "demo", "project_id"]), *sorted(p.loc[p["data_kind"] == "demo", "project_id"])]
+    names = dict(zip(p["project_id"], p["name"]))
+    at = run_page("budget")
+    assert at.selectbox(key="w_budget_project").options == [f"全部所选项目（{len(p)} 个）", *(names[i] for i in expected)]
+    assert not at.text_input
+    assert "未列出" not in texts(at)

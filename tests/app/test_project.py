@@ -71,3 +71,13 @@ def test_picking_another_project_sticks():
     assert FT in str(at.query_params["project"])
     at.run()  # a further rerun keeps the choice
     assert at.title[0].value == "福田区反诈骗服务项目"
+
+
+def test_every_project_is_listed_by_name_and_there_is_no_search_box(tables):
+    # fewer projects than a picker lists (perfeval.picker.MAX_OPTIONS): all of them, real ones first, by name
+    p = tables("projects")
+    expected = [*sorted(p.loc[p["data_kind"] != "demo", "name"]), *sorted(p.loc[p["data_kind"] == "demo", "name"])]
+    at = run_page("project", project=TJ)
+    assert at.selectbox(key="w_project").options == expected
+    assert not at.text_input
+    assert "未列出" not in texts(at)

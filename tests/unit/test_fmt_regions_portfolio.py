@@ -110,3 +110,69 @@ def test_scatter_names_dots_only_while_readable():
                              "name": [f"项目{i}" for i in range(n)]})
     assert charts.score_vs_execution(frame(3), Translator()).data[0].mode == "markers+text"
     assert charts.score_vs_execution(frame(40), Translator()).data[0].mode == "markers"
+
+
+# ------------------------------------------------------------------ the sidebar's region options in SQL
+# The sidebar reads queries/region_options.sql; region_options() over queries/filter_options.sql is the
+# definition it replaces, and both must give the same options, labels and order.
+def _both(gate, scope):
+    from perfeval.regions import region_options as python_options
+    old = python_options(gate.query("filter_options", scope))
+    rows = gate.query("region_options", scope)
+    return list(old.items()), list(zip(rows["prefix"], rows["label"]))
+
+
+@pytest.mark.parametrize("include_demo", [True, False])
+def test_region_options_sql_is_the_python_definition_on_the_bundled_lake(include_demo):
+    from perfeval.db import DataGate, Lake, Scope
+    from tests.conftest import DATA
+
+    old, new = _both(DataGate(Lake(DATA)), Scope.everything(include_demo=include_demo))
+    assert len(old) > 3
+    assert new == old
+
+
+def test_region_options_sql_is_the_python_definition_on_awkward_rows(tmp_path):
+    from perfeval.db import DataGate, Lake, Scope
+    from tests.lakes import write_table
+
+    def p(pid, code, province, city, district, category="反诈", evaluator_type="第三方评价"):
+        return dict(project_id=pid, name=pid, short_name=pid, category=category, province=province, city=city,
+                    district=district, region_code=code, implementing_unit="单位", evaluator="机构",
+                    evaluator_type=evaluator_type, period_start="2022-01-01", period_end="2022-12-31",
+                    source="report:x")
+    rows = [
+        p("a", "120000", "天津市", "天津市", None),             # a municipality: no city, no district option
+        p("b", "120101", "天津市", "天津市", "和平区"),          # its district: the city is not repeated
+        p("c", "440300", "广东省", "深圳市", None),              # a city-level project
+        p("d", "440304", "广东省", "深圳市", "福田区"),
+        p("e", "440399", "广东省", None, "某区"),                # a district without a city name
+        p("f", "440500", "广东省", None, None),                  # a city code without a city name: no option
+        # one code, two spellings: the first row by category (治安防控 sorts after 反诈) gives the label
+        p("g", "620502", "甘肃省", "天水市", "秦州区", category="治安防控"),
+        p("h", "620502", "甘肃省", "天水市", "秦州", category="反诈"),
+        p("i", "620502", "甘肃省", "天水市", "秦州区", category="反诈", evaluator_type="自评"),
+    ]
+    root = tmp_path / "data"
+    write_table(root, "catalog/documents.csv", "documents", [dict(source="report:x", kind="report", title="x")])
+    write_table(root, "seed/x/projects.csv", "projects", rows)
+    old, new = _both(DataGate(Lake(root)), Scope.everything())
+    assert new == old
+    assert dict(new)["120101"] == "天津市 / 和平区" and "4405" not in dict(new)
+    assert dict(new)["440399"] == "广东省 / 某区"
+    assert dict(new)["620502"] == "甘肃省 / 天水市 / 秦州"      # row h: 反诈 before 治安防控, 第三方评价 before 自评
+
+
+@pytest.mark.parametrize("n", [1000, 10000])
+def test_region_options_sql_is_the_python_definition_on_a_bench_lake(n):
+    """On a generated lake (bench/lake/<n>, made by python -m bench; skipped where there is none)."""
+    import pathlib
+
+    from perfeval.db import DataGate, Lake, Scope
+
+    lake = pathlib.Path(__file__).resolve().parents[2] / "bench" / "lake" / str(n)
+    if not (lake / "lake").is_dir():
+        pytest.skip(f"no generated lake at {lake}")
+    old, new = _both(DataGate(Lake(lake)), Scope.everything())
+    assert len(old) > 1000
+    assert new == old
