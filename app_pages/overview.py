@@ -40,7 +40,7 @@ top = df.head(TABLE_ROWS)
 table = top.assign(
     rank=range(1, len(top) + 1),
     region=[region_label(r) for r in top.to_dict("records")],
-    link=[state.link("project", project=pid) for pid in top["project_id"]],
+    link=state.links("project", "project", top["project_id"]),
     # missing money reads 未披露, not "None" (st.dataframe shows nulls as None)
     budget_s=[fmt.number(v, 2, lang) for v in top["budget"]],
     spent_s=[fmt.number(v, 2, lang) for v in top["spent"]],

@@ -14,7 +14,7 @@ def demo_badge(df: pd.DataFrame) -> bool:
     """Show the 示例数据 badge when ``df`` holds any non-real row; True if it did."""
     if "data_kind" not in df.columns or not len(df):
         return False
-    kinds = set(df["data_kind"].dropna())
+    kinds = set(df["data_kind"].dropna().unique())
     t = state.tr()
     shown = False
     if "demo" in kinds:

@@ -116,6 +116,15 @@ def link(url_path: str, **params) -> str:
                                        **global_params()})
 
 
+def links(url_path: str, param: str, values) -> list[str]:
+    """``link(url_path, **{param: v})`` for each of ``values`` (a table's link column), the global
+    parameters read once."""
+    from urllib.parse import urlencode
+
+    tail = global_params()
+    return [url_path + "?" + urlencode({**({param: v} if v not in (None, "") else {}), **tail}) for v in values]
+
+
 def write_url(extra: dict[str, str] | None = None) -> None:
     """Mirror the global state (and a page's own parameters) into the URL."""
     want = global_params()

@@ -27,6 +27,22 @@ def test_region_filter_from_url_selects_one_project():
     assert at.query_params["region"] == ["4403"] or at.query_params["region"] == "4403"
 
 
+def test_ranked_table_links_open_each_project_keeping_the_filters():
+    from urllib.parse import parse_qs, urlsplit
+
+    def parts(link):
+        u = urlsplit(link)
+        return u.path, {k: v[0] for k, v in parse_qs(u.query).items()}
+
+    at = run_page("overview", region="4403", lang="en")
+    assert [parts(x) for x in at.dataframe[0].value["link"]] == [
+        ("project", {"project": "ft-2021-2023-anti-fraud-service", "lang": "en", "region": "4403"})]
+    at = run_page("overview", demo="0")
+    assert sorted((parts(x) for x in at.dataframe[0].value["link"]), key=lambda p: p[1]["project"]) == [
+        ("project", {"project": pid, "demo": "0"}) for pid in
+        sorted(("tj-2022-fraud-ops", "ft-2021-2023-anti-fraud-service", "ts-2021-security-informatization"))]
+
+
 def test_category_filter_widget_changes_the_set_and_the_url():
     at = run_page("overview", demo="0")
     at.selectbox(key="w_category").set_value("治安防控").run()
