@@ -2,7 +2,8 @@
 
 Each page runs in a process of its own (``python -m bench.measure_pages LAKE N PAGE``, JSON on stdout),
 with a time limit, so that Streamlit's caches and PERFEVAL_DATA belong to that lake and page alone. The app is the real app.py, switched to
-each page (with ``?project=`` for pages that take one). first: the page's first run in the session
+each page; a page that takes a project is measured twice: on one project (``?project=``) and, as
+``<page>:all``, before a project is picked (every selected project). first: the page's first run in the session
 (its queries not yet cached); warm: the median of the next reruns, what every click costs.
 A page over the target is profiled (cProfile, one warm rerun) into bench/out/profiles/.
 """
@@ -84,26 +85,30 @@ def measure_page(lake: str, n: int, url: str, reruns: int = 3) -> list[dict]:
     hello.run()
     floor = statistics.median(_timed_run(hello) for _ in range(max(reruns, 5)))
 
-    pg = next(p for p in routed_pages() if p.url == url)
+    # "budget" = the page on one project (?project=), "budget:all" = the same page before a project is
+    # picked: every selected project (what a person sees first)
+    page_url, _, variant = url.partition(":")
+    pg = next(p for p in routed_pages() if p.url == page_url)
+    with_project = pg.takes_project and variant != "all"
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
-    if pg.takes_project:
+    if with_project:
         from bench.measure_queries import sample_params
         at.query_params["project"] = sample_params(pathlib.Path(lake))["project_id"]
     # before the first run a page is found by its file name, which is its url path here: the session's
     # first run is this page's (as for a browser that opens its link), not the overview's
     at.switch_page(pg.file)
     first = _timed_run(at)
-    if pg.takes_project:
+    if with_project:
         at.query_params["project"] = sample_params(pathlib.Path(lake))["project_id"]
     errors = [e.value for e in at.exception]
     warm = statistics.median(_timed_run(at) for _ in range(reruns))
     ratio = warm / floor
     note = ("EXCEPTION: " + str(errors)[:200]) if errors else ""
     if ratio > TARGET_RATIO:
-        note += ("; " if note else "") + "profile: " + _profile(at, PROFILES / f"page_{pg.url}_{n}.txt")
-    out = [Entry(f"page_rerun:{pg.url}", n, warm, "s", "hello-world rerun", floor,
+        note += ("; " if note else "") + "profile: " + _profile(at, PROFILES / f"page_{url.replace(':', '_')}_{n}.txt")
+    out = [Entry(f"page_rerun:{url}", n, warm, "s", "hello-world rerun", floor,
                  target=f"≤ {TARGET_RATIO:g} × hello world", met=ratio <= TARGET_RATIO and not errors, note=note),
-           Entry(f"page_first_run:{pg.url}", n, first, "s", "hello-world rerun", floor,
+           Entry(f"page_first_run:{url}", n, first, "s", "hello-world rerun", floor,
                  note="first run in the session (queries not cached)")]
     return [e.as_dict() for e in out]
 
@@ -118,10 +123,11 @@ def measure(lake: pathlib.Path, n: int, limit_s: float = 240, log=print) -> list
 
     entries = []
     floor = None
-    for pg in routed_pages():
+    urls = [u for pg in routed_pages() for u in ([pg.url, pg.url + ":all"] if pg.takes_project else [pg.url])]
+    for url in urls:
         t0 = time.perf_counter()
         try:
-            r = subprocess.run([sys.executable, "-m", "bench.measure_pages", str(lake), str(n), pg.url],
+            r = subprocess.run([sys.executable, "-m", "bench.measure_pages", str(lake), str(n), url],
                                cwd=ROOT, capture_output=True, text=True, timeout=limit_s)
             rows = json.loads(r.stdout.strip().splitlines()[-1]) if r.returncode == 0 else None
             err = r.stderr[-300:]
@@ -132,13 +138,13 @@ def measure(lake: pathlib.Path, n: int, limit_s: float = 240, log=print) -> list
             for d in rows:
                 entries.append(Entry(d["name"], n, d["value"], d["unit"], d["baseline_name"], d["baseline_value"],
                                      d["target"], d["met"], d["note"]))
-            log(f"  page {pg.url:14s} warm {rows[0]['value']:8.3f} s  first {rows[1]['value']:8.3f} s  "
+            log(f"  page {url:14s} warm {rows[0]['value']:8.3f} s  first {rows[1]['value']:8.3f} s  "
                 f"× hello {rows[0]['ratio']}  {rows[0]['note'][:160]}")
         else:
-            entries.append(Entry(f"page_rerun:{pg.url}", n, None, "s", "hello-world rerun", floor,
+            entries.append(Entry(f"page_rerun:{url}", n, None, "s", "hello-world rerun", floor,
                                  target=f"≤ {TARGET_RATIO:g} × hello world", met=False,
                                  note=f"no result: {err} (wall {time.perf_counter() - t0:.0f} s for first run + reruns)"))
-            log(f"  page {pg.url:14s} NO RESULT: {err}")
+            log(f"  page {url:14s} NO RESULT: {err}")
     if floor is not None:
         entries.insert(0, Entry("page_rerun:hello_world", n, floor, "s", None, None, note="st.title + st.write"))
     return entries
