@@ -66,25 +66,28 @@ metric = c3.selectbox(t("每万元成效指标", "Outcome per 10k CNY"), metric_
                       help=t("成效数值 ÷ 实际支出（万元）；仅计数量与金额类指标。",
                              "outcome ÷ spending (10k CNY); counts and amounts only."))
 
-projects = state.query("compare_projects", metric_key=metric, **fp)
-if projects.empty:
+years_by_region = state.query("compare_years", **fp)  # region × year of the selected projects
+if years_by_region.empty:
     with head:
         common.page_header(t("地区对比", "Compare districts and projects"))
     st.info(t("当前筛选条件下没有项目。", "No project matches the filters."))
     st.stop()
-projects = projects.assign(
-    unit_label=projects["short_name"] if lang == "zh" else projects["name_en"].fillna(projects["short_name"]),
-    display_name=projects["name"] if lang == "zh" else projects["name_en"].fillna(projects["name"]),
-    region_short=[compare.short_region_label(r) for r in projects.to_dict("records")],
-    series=[compare.series_key(n, c, k) for n, c, k in zip(projects["name"], projects["region_code"],
-                                                            projects["category"])],
-)
 
-years = sorted(int(y) for y in projects["year"].dropna().unique())
+
+def projects_of(region_codes: list[str] | None = None) -> pd.DataFrame:
+    """compare_projects rows (every selected project, or those of ``region_codes``) with their labels."""
+    df = state.query("compare_projects", metric_key=metric, region_codes=region_codes, **fp)
+    return df.assign(
+        unit_label=df["short_name"] if lang == "zh" else df["name_en"].fillna(df["short_name"]),
+        display_name=df["name"] if lang == "zh" else df["name_en"].fillna(df["name"]),
+    )
+
+
+years = sorted(int(y) for y in years_by_region["year"].dropna().unique())
 YEAR_ALL = "all"
 from_url("year", "w_cmp_year", lambda v: YEAR_ALL if v == YEAR_ALL else int_or_none(v))
 if st.session_state.get("w_cmp_year") not in [YEAR_ALL, *years]:
-    st.session_state["w_cmp_year"] = compare.default_year(projects[["region_code", "year"]]) or YEAR_ALL
+    st.session_state["w_cmp_year"] = compare.default_year(years_by_region) or YEAR_ALL
 year_choice = c2.selectbox(t("评价年度", "Year"), [*years, YEAR_ALL][::-1], key="w_cmp_year",
                            format_func=lambda y: t("全部年度", "All years") if y == YEAR_ALL else str(y),
                            help=t("项目的预算年度（评价期起始年）。", "The project's budget year (start of the period)."))
@@ -98,20 +101,15 @@ from_url("all", "w_cmp_all", lambda v: v == "1")
 # -- the pool of peers and the chosen units ----------------------------------------------------------
 if mode == "districts":
     pool = state.query("district_summary", year=year, metric_key=metric, **fp)
-    pool = pool.assign(unit=pool["region_code"], unit_label=[compare.short_region_label(r)
-                                                             for r in pool.to_dict("records")])
+    pool = pool.assign(unit=pool["region_code"], unit_label=pool["region_short"])
     url_param, unit_word = "districts", t("地区", "districts")
-    defaults = compare.default_districts(list(pool["unit"]))
-    in_pool = projects[projects["region_code"].isin(pool["unit"])]
-    in_pool = in_pool if year is None else in_pool[in_pool["year"] == year]
 else:
+    projects = projects_of()  # every project: the pool, and their other years (同比)
     pool = projects if year is None else projects[projects["year"] == year]
     pool = pool.assign(unit=pool["project_id"])
     url_param, unit_word = "projects", t("项目", "projects")
-    defaults = compare.default_projects(pool)
-    in_pool = pool
 
-labels = dict(zip(pool["unit"], pool["unit_label"]))
+labels = dict(zip(pool["unit"].to_numpy(dtype=object), pool["unit_label"].to_numpy(dtype=object)))
 key = f"w_cmp_units_{mode}"
 raw_ids = qp.get(url_param)
 rejected: list[str] = []
@@ -119,8 +117,9 @@ if raw_ids is not None and raw_ids != st.session_state.get(f"_cmp_url_{url_param
     ids, rejected = compare.parse_id_list(raw_ids, labels)
     st.session_state[key] = ids
 st.session_state[f"_cmp_url_{url_param}"] = raw_ids
-if key not in st.session_state:
-    st.session_state[key] = defaults
+if key not in st.session_state:  # none chosen yet: the defaults (worked out only then)
+    st.session_state[key] = (compare.default_districts(list(pool["unit"])) if mode == "districts"
+                             else compare.default_projects(pool))
 st.session_state[key] = [u for u in st.session_state[key] if u in labels][:compare.MAX_UNITS]
 
 with head:
@@ -144,6 +143,10 @@ if len(chosen) < compare.MIN_UNITS:
     st.info(t(f"请至少选择 2 个{unit_word}进行对比（当前范围内共 {len(labels)} 个）。",
               f"Choose at least 2 {unit_word} to compare ({len(labels)} available)."))
     st.stop()
+if mode == "districts":
+    # the chosen districts' projects: every year (同比, drill-down), and those of the year (the pool's)
+    chosen_projects = projects_of(sorted(chosen))
+    in_pool = chosen_projects if year is None else chosen_projects[chosen_projects["year"] == year]
 
 # -- like for like -----------------------------------------------------------------------------------
 c4, c5, c6 = st.columns([1.4, 1.4, 1])
@@ -153,29 +156,26 @@ show_all = c5.toggle(t("显示全部指标（含非共有指标）", "Show all i
 style = c6.radio(t("图形", "Chart"), ["bars", "radar"], horizontal=True, key="w_cmp_chart",
                  format_func=lambda s: t("柱状图", "bars") if s == "bars" else t("雷达图", "radar"))
 
+compared = in_pool if mode == "districts" else pool[pool["unit"].isin(chosen)]  # the compared projects
+frameworks = state.query("compare_frameworks", project_ids=sorted(compared["project_id"]))  # their level 1
 if mode == "districts":
     ind_all = state.query("district_indicators", year=year, level=level, **fp).rename(columns={"region_code": "unit"})
-    l1_projects = state.query("compare_indicators", level=1, **fp)
-    l1_projects = l1_projects[l1_projects["project_id"].isin(in_pool["project_id"])]
-    chosen_projects = in_pool[in_pool["region_code"].isin(chosen)]
-    profile = compare.district_profiles(chosen_projects, l1_projects)
+    profile = compare.district_profiles(compared, frameworks)
 else:
     ind_all = state.query("compare_indicators", level=level, **fp).rename(columns={"project_id": "unit"})
-    ind_all = ind_all[ind_all["unit"].isin(pool["unit"])]
-    l1 = ind_all if level == 1 else state.query("compare_indicators", level=1, **fp).rename(
-        columns={"project_id": "unit"})
-    profile = compare.project_profiles(pool[pool["unit"].isin(chosen)],
-                                       l1[l1["unit"].isin(chosen)].rename(columns={"unit": "project_id"}))
+    ind_all = ind_all[compare.isin(ind_all["unit"], pool["unit"])]
+    profile = compare.project_profiles(compared, frameworks)
 profile = profile.set_index("unit").reindex(chosen).reset_index()
-ind_all = ind_all.assign(_order=ind_all["indicator_key"].map(ind_all.groupby("indicator_key")["code"].min()))
-ind_all = ind_all.sort_values(["_order", "indicator_key"], kind="stable")  # the reports' order: A, B, C …
+key_order = ind_all.groupby("indicator_key")["code"].min()  # the reports' order: A, B, C …
 ind_chosen = ind_all[ind_all["unit"].isin(chosen) & ind_all["score_rate"].notna()]
+ind_chosen = ind_chosen.assign(_order=ind_chosen["indicator_key"].map(key_order)).sort_values(
+    ["_order", "indicator_key"], kind="stable")
 check = compare.like_for_like(profile, ind_chosen)
 for _, zh, en in check.warnings:
     st.warning("⚖️ " + t(zh, en))
 keys = check.all_keys if show_all else check.shared
 key_labels = {}
-for r in ind_all.drop_duplicates("indicator_key").to_dict("records"):
+for r in ind_all.drop_duplicates("indicator_key").to_dict("records"):  # each key's first row
     key_labels[r["indicator_key"]] = r["indicator_key"] if lang == "zh" else (r.get("name_en") or r["indicator_key"])
 
 # -- side by side ------------------------------------------------------------------------------------
@@ -200,6 +200,8 @@ metric_label = metric_names.get(metric, "")
 per_wan = (f"{metric_label}（{metric_units.get(metric, '')}/万元）" if lang == "zh"
            else f"{metric_label} ({metric_units.get(metric, '')} per 10k CNY)")
 shown = pool[pool["unit"].isin(chosen)].copy()
+if mode == "projects":
+    shown = compare.with_series(shown)  # region_short of the shown projects
 if mode == "districts":
     shown = shown.sort_values(["mean_score", "unit"], ascending=[False, True], na_position="last")
     ids_by_region = in_pool.groupby("region_code")["project_id"].agg(lambda s: ",".join(sorted(s)))
@@ -261,7 +263,7 @@ if mode == "districts":
     peers = pool
 else:
     peers = pool[pool["category"].isin(set(pool.loc[pool["unit"].isin(chosen), "category"]))]
-pool_rates = compare.rates_long(ind_all, list(peers["unit"]), keys, unit_col="unit") if keys else None
+pool_rates = compare.rates_long(ind_all, peers["unit"], keys, unit_col="unit") if keys else None
 long = compare.measures_long(peers, measure_cols, pool_rates)
 pos = compare.peer_positions(long, unit_col="unit")
 is_rate = {t("预算执行率", "Execution"), t("满意度", "Satisfaction"), *keys}
@@ -284,7 +286,7 @@ st.caption(t(f"百分位：在当前筛选范围{'（' + str(year) + '年）' if
              "Outliers lie outside Tukey's fences (1.5×IQR); not judged with fewer than 4 peers."))
 notes = []
 for r in view[view["outlier"].notna()].to_dict("records"):
-    f = compare.iqr_fences(long.loc[long["measure"] == r["measure"], "value"].tolist())
+    f = compare.iqr_fences(long.loc[long["measure"] == r["measure"], "value"])
     if f is None:
         continue
     head_ = f"{r['unit_label']} · {r['measure_label'].replace('<br>', ' ')} {r['value_text']}"
@@ -300,9 +302,17 @@ else:
 
 # -- year on year --------------------------------------------------------------------------------------
 st.subheader(t("同比变化", "Year on year"))
-yoy = compare.year_over_year(projects, ["reported_total_score", "execution_rate", "outcome_per_wan"])
+# only the chosen units' series: a series ("region|category|name") pairs its own years, so this is the
+# same as pairing every project and keeping the chosen units' pairs
 if mode == "districts":
-    regions = projects.set_index("project_id")["region_code"]
+    mine_yoy = compare.with_series(chosen_projects)
+else:
+    picked = compare.with_series(projects[projects["project_id"].isin(chosen)])
+    mine_yoy = compare.with_series(projects[projects["region_code"].isin(set(picked["region_code"]))])
+    mine_yoy = mine_yoy[mine_yoy["series"].isin(set(picked["series"]))]
+yoy = compare.year_over_year(mine_yoy, ["reported_total_score", "execution_rate", "outcome_per_wan"])
+if mode == "districts":
+    regions = mine_yoy.set_index("project_id")["region_code"]
     yoy = yoy[yoy["project_id"].map(regions).isin(chosen)]
     if year is not None:
         yoy = yoy[yoy["year"] == year]
@@ -312,7 +322,7 @@ if yoy.empty:
     st.info(t("所选对象没有可比的上年项目（同一地区、同类项目在相邻年度各有一个）。",
               "No chosen project has a previous-year counterpart (same district and kind, consecutive years)."))
 else:
-    info = projects.set_index("project_id")
+    info = mine_yoy.set_index("project_id")
     yt = yoy.assign(name=yoy["project_id"].map(info["unit_label"]), region=yoy["project_id"].map(info["region_short"]),
                     code=yoy["project_id"].map(info["region_code"]),
                     exec_pct=yoy["execution_rate"] * 100, change_exec_pp=yoy["change_execution_rate"] * 100,
@@ -336,7 +346,7 @@ else:
         })
     series = list(dict.fromkeys(yt["series"]))
     if len(series) <= compare.MAX_UNITS:
-        lines = projects[projects["series"].isin(series)]
+        lines = mine_yoy[mine_yoy["series"].isin(series)]
         lines = lines.assign(series_label=[compare.strip_years(s) for s in lines["unit_label"]])
         st.plotly_chart(charts_compare.yoy_lines(lines, t), width="stretch")
     else:
@@ -347,7 +357,7 @@ else:
 if mode == "districts":
     st.subheader(t("下钻：地区 → 项目 → 评分卡", "Drill down: district → projects → scorecard"))
     drill = st.selectbox(t("地区", "District"), chosen, format_func=lambda u: labels.get(u, u), key="w_cmp_drill")
-    mine = projects[projects["region_code"] == drill].sort_values(["year", "project_id"])  # every year
+    mine = chosen_projects[chosen_projects["region_code"] == drill].sort_values(["year", "project_id"])  # every year
     st.dataframe(
         mine.assign(exec_pct=pct_text(mine["execution_rate"]),
                     link=[state.link("project", project=pid) for pid in mine["project_id"]])[

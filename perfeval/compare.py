@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from perfeval import fmt
 MIN_UNITS = 2
@@ -27,6 +29,20 @@ LAG_GAP = 0.05  # lagging: more than 5 percentage points worse than the peers' m
 
 
 # -- choosing units ---------------------------------------------------------------------------------
+
+def isin(column: pd.Series, values) -> pd.Series:
+    """``column.isin(values)``, fast for a text column and many values: pandas 3 turns each of ``values``
+    into an Arrow scalar in Python (≈ 4 µs a value), here Arrow matches them at once. Same result,
+    missing values included (a missing value matches a missing value)."""
+    if not pd.api.types.is_string_dtype(column.dtype) or isinstance(column.dtype, np.dtype):
+        return column.isin(values)
+    vals = values.to_numpy(dtype=object) if isinstance(values, (pd.Series, pd.Index)) else list(values)
+    if not all(v is None or isinstance(v, str) or (isinstance(v, float) and math.isnan(v)) for v in vals):
+        return column.isin(values)  # numbers among the values: pandas' rules
+    arr = pa.array(column.array)
+    hit = pc.is_in(arr, value_set=pa.array(vals, type=arr.type, from_pandas=True))
+    return pd.Series(hit.to_numpy(zero_copy_only=False), index=column.index, dtype=bool)
+
 
 def parse_id_list(text: str | None, allowed: Iterable[str], limit: int = MAX_UNITS) -> tuple[list[str], list[str]]:
     """Ids from a URL value ``"a,b,c"``: (known ids in order, without repeats, at most ``limit``;
@@ -100,12 +116,13 @@ def percentile_rank(values: Sequence[float] | pd.Series, higher_is_better: bool 
     n = int(ok.sum())
     if n < 2:
         return pd.Series(out, index=s.index)
-    peers = v[ok]
-    for i in np.flatnonzero(ok):
-        x = v[i]
-        better = (peers < x).sum() if higher_is_better else (peers > x).sum()
-        ties = (peers == x).sum() - 1  # not itself
-        out[i] = 100.0 * (better + 0.5 * ties) / (n - 1)
+    # each value's count of values below it and of values equal to it (itself included), by sorting once
+    _, which, equal = np.unique(v[ok], return_inverse=True, return_counts=True)
+    below = (np.cumsum(equal) - equal)[which]
+    same = equal[which]
+    better = below if higher_is_better else n - below - same
+    ties = same - 1  # not itself
+    out[ok] = 100.0 * (better + 0.5 * ties) / (n - 1)
     return pd.Series(out, index=s.index)
 
 
@@ -124,7 +141,16 @@ class Fences:
 def iqr_fences(values: Iterable[float], k: float = 1.5, min_n: int = MIN_PEERS_FOR_FENCES) -> Fences | None:
     """Q1 − k·IQR and Q3 + k·IQR over the non-missing values; None with fewer than ``min_n`` values
     (quartiles of three numbers say nothing)."""
-    arr = np.asarray([float(x) for x in values if x is not None and not _isnan(x)], dtype="float64")
+    arr = None
+    if isinstance(values, (pd.Series, np.ndarray, list, tuple)):
+        try:  # numbers (None = missing) convert at once; anything else goes value by value
+            arr = np.asarray(values, dtype="float64")
+        except (TypeError, ValueError):
+            arr = None
+    if arr is not None:
+        arr = arr[~np.isnan(arr)]
+    else:
+        arr = np.asarray([float(x) for x in values if x is not None and not _isnan(x)], dtype="float64")
     if len(arr) < min_n:
         return None
     q1, q3 = (float(q) for q in np.quantile(arr, [0.25, 0.75], method="linear"))
@@ -136,17 +162,12 @@ def outlier_flags(values: Sequence[float] | pd.Series, k: float = 1.5,
                   min_n: int = MIN_PEERS_FOR_FENCES) -> pd.Series:
     """"low" / "high" for values outside Tukey's fences, None otherwise (and for missing values)."""
     s = pd.Series(values, dtype="float64") if not isinstance(values, pd.Series) else values.astype("float64")
-    f = iqr_fences(s.tolist(), k, min_n)
-    flags = []
-    for x in s:
-        if f is None or _isnan(x):
-            flags.append(None)
-        elif x < f.low:
-            flags.append("low")
-        elif x > f.high:
-            flags.append("high")
-        else:
-            flags.append(None)
+    v = s.to_numpy()
+    f = iqr_fences(v, k, min_n)
+    flags = np.full(len(v), None, dtype="object")
+    if f is not None:  # NaN compares false both ways: a missing value is no outlier
+        flags[v < f.low] = "low"
+        flags[v > f.high] = "high"
     return pd.Series(flags, index=s.index, dtype="object")
 
 
@@ -167,20 +188,29 @@ def peer_positions(long: pd.DataFrame, higher_is_better: Mapping[str, bool] | No
     ``peers`` (how many units have a value).
     """
     hib = dict(higher_is_better or {})
-    parts = []
-    for measure, part in long.groupby(measure_col, sort=False):
-        part = part.copy()
-        better_high = hib.get(measure, True)
-        part["percentile"] = percentile_rank(part[value_col], better_high).to_numpy()
-        part["outlier"] = outlier_flags(part[value_col]).to_numpy()
-        vals = part[value_col].dropna()
-        part["peer_median"] = float(vals.median()) if len(vals) else np.nan
-        part["peers"] = int(len(vals))
-        parts.append(part)
-    if not parts:
+    codes, measures = pd.factorize(long[measure_col], sort=False)  # measures in order of appearance
+    keep = np.flatnonzero(codes >= 0)  # a row without a measure belongs to no group
+    if not len(keep):
         return long.assign(percentile=pd.Series(dtype="float64"), outlier=pd.Series(dtype="object"),
                            peer_median=pd.Series(dtype="float64"), peers=pd.Series(dtype="int64"))
-    return pd.concat(parts, ignore_index=True)
+    order = keep[np.argsort(codes[keep], kind="stable")]  # grouped by measure, rows in their order
+    out = long.iloc[order].reset_index(drop=True)
+    code = codes[order]
+    v = out[value_col].astype("float64").to_numpy()
+    percentile = np.full(len(v), np.nan)
+    outlier = np.full(len(v), None, dtype="object")
+    median = np.full(len(v), np.nan)
+    peers = np.zeros(len(v), dtype="int64")
+    starts = np.r_[0, np.flatnonzero(np.diff(code)) + 1]
+    for a, b in zip(starts, np.r_[starts[1:], len(v)]):
+        seg = pd.Series(v[a:b])
+        percentile[a:b] = percentile_rank(seg, hib.get(measures[code[a]], True)).to_numpy()
+        outlier[a:b] = outlier_flags(seg).to_numpy()
+        vals = seg.dropna()
+        median[a:b] = float(vals.median()) if len(vals) else np.nan
+        peers[a:b] = len(vals)
+    return out.assign(percentile=percentile, outlier=pd.Series(outlier, dtype="object"), peer_median=median,
+                      peers=peers)
 
 
 def lagging(long: pd.DataFrame, higher_is_better: Mapping[str, bool] | None = None, gap: float = 0.05,
@@ -197,7 +227,7 @@ def lagging(long: pd.DataFrame, higher_is_better: Mapping[str, bool] | None = No
     pos = peer_positions(long, hib, unit_col, measure_col, value_col)
     if pos.empty:
         return pos.assign(shortfall=pd.Series(dtype="float64"))
-    sign = pos[measure_col].map(lambda m: 1.0 if hib.get(m, True) else -1.0)
+    sign = pos[measure_col].map({m: 1.0 if hib.get(m, True) else -1.0 for m in pos[measure_col].unique()})
     pos["shortfall"] = (pos["peer_median"] - pos[value_col]) * sign
     worse_outlier = ((pos["outlier"] == "low") & (sign > 0)) | ((pos["outlier"] == "high") & (sign < 0))
     hit = (pos["peers"] >= min_peers) & pos[value_col].notna() & ((pos["shortfall"] > gap + 1e-12) | worse_outlier)
@@ -254,6 +284,7 @@ def framework_signature(level1: pd.DataFrame, with_weights: bool = True) -> str:
     """A project's level-1 structure as text: "决策/过程/产出/效益 (21/19/30/30)"; "" with no tree.
 
     ``level1``: the project's level-1 rows (indicator_key, weight, sort_order) of compare_indicators.
+    queries/compare_frameworks.sql writes the same text for many projects at once (the page uses that).
     """
     if level1 is None or level1.empty:
         return ""
@@ -356,15 +387,23 @@ def rates_long(indicators: pd.DataFrame, units: Sequence[str], keys: Sequence[st
     """unit × indicator 得分率 for the chosen units and keys, one row each (NaN where a unit lacks a key),
     in the order of ``units`` and ``keys``. Several rows of one unit and key are pooled as
     Σscore / Σweight when ``score`` and ``weight`` are given, else averaged."""
-    grid = pd.MultiIndex.from_product([list(units), list(keys)], names=[unit_col, key_col]).to_frame(index=False)
-    part = indicators[indicators[unit_col].isin(units) & indicators[key_col].isin(keys)]
+    uu = pd.Index(units) if isinstance(units, (pd.Series, pd.Index)) else pd.Index(list(units))
+    kk = pd.Index(keys) if isinstance(keys, (pd.Series, pd.Index)) else pd.Index(list(keys))
+    grid = pd.DataFrame({unit_col: uu.take(np.repeat(np.arange(len(uu)), len(kk))),
+                         key_col: kk.take(np.tile(np.arange(len(kk)), len(uu)))})
+    part = indicators[isin(indicators[unit_col], units) & isin(indicators[key_col], keys)]
     if {"score", "weight"} <= set(part.columns):
         g = part.groupby([unit_col, key_col])[["score", "weight"]].sum(min_count=1).reset_index()
         g[rate_col] = g["score"] / g["weight"].where(g["weight"] > 0)
-        g = g[[unit_col, key_col, rate_col]]
     else:
         g = part.groupby([unit_col, key_col])[rate_col].mean().reset_index()
-    return grid.merge(g, on=[unit_col, key_col], how="left")
+    # each pooled rate to its place on the grid, by position (a merge on two text columns is slow with
+    # thousands of units; same result as grid.merge(g, how="left"))
+    u1, k1 = pd.Index(uu.unique()), pd.Index(kk.unique())
+    table = np.full((len(u1), len(k1)), np.nan)
+    table[u1.get_indexer(g[unit_col]), k1.get_indexer(g[key_col])] = g[rate_col].astype("float64").to_numpy()
+    grid[rate_col] = table[np.repeat(u1.get_indexer(uu), len(kk)), np.tile(k1.get_indexer(kk), len(uu))]
+    return grid
 
 
 # -- frames the comparison views are drawn from -----------------------------------------------------
@@ -378,25 +417,41 @@ def short_region_label(row: Mapping) -> str:
     return str(row.get("region_code", ""))
 
 
-def project_profiles(projects: pd.DataFrame, level1: pd.DataFrame, with_weights: bool = True) -> pd.DataFrame:
+def with_series(projects: pd.DataFrame) -> pd.DataFrame:
+    """``projects`` (compare_projects rows) plus ``region_short`` (`short_region_label`) and ``series``
+    (`series_key`). Per row: pass the projects shown, not the whole pool."""
+    places = projects[[c for c in ("province", "city", "district", "region_code") if c in projects]]
+    return projects.assign(
+        region_short=[short_region_label(r) for r in places.to_dict("records")],
+        series=[series_key(n, c, k) for n, c, k in zip(projects["name"], projects["region_code"], projects["category"])],
+    )
+
+
+def project_profiles(projects: pd.DataFrame, frameworks: pd.DataFrame, with_weights: bool = True) -> pd.DataFrame:
     """One row per project (``unit`` = project_id) with category, framework signature, evaluator type
-    and year, for `like_for_like`. ``level1``: compare_indicators rows of level 1."""
-    sig = {pid: framework_signature(part, with_weights) for pid, part in level1.groupby("project_id")}
+    and year, for `like_for_like`. ``frameworks``: compare_frameworks rows (project_id, framework_keys,
+    framework_signature: `framework_signature` of the project's level 1, computed in SQL); a project
+    without a row has no tree (""). Pass only the projects compared: the work is per project."""
+    col = "framework_signature" if with_weights else "framework_keys"
+    ids = projects["project_id"]
+    mine = frameworks[frameworks["project_id"].isin(ids)]
+    sig = dict(zip(mine["project_id"].to_numpy(dtype=object), mine[col].to_numpy(dtype=object)))
     return pd.DataFrame({
-        "unit": projects["project_id"].to_numpy(),
+        "unit": ids.to_numpy(),
         "category": projects["category"].to_numpy(),
-        "framework": [sig.get(pid, "") for pid in projects["project_id"]],
+        "framework": [sig.get(pid, "") for pid in ids],
         "evaluator_type": projects["evaluator_type"].to_numpy(),
         "year": [str(int(y)) if pd.notna(y) else "" for y in projects["year"]],
     })
 
 
-def district_profiles(projects: pd.DataFrame, level1: pd.DataFrame) -> pd.DataFrame:
+def district_profiles(projects: pd.DataFrame, frameworks: pd.DataFrame) -> pd.DataFrame:
     """One row per region (``unit`` = region_code) summing up its projects for `like_for_like`: the
     categories, the level-1 structures (without weights: district rates pool Σscore / Σweight) and the
     years of its projects, each joined with "、". Evaluator types are left out: a district's mix of
-    self- and third-party evaluations is part of what is compared, not a reason to refuse it."""
-    prof = project_profiles(projects, level1, with_weights=False)
+    self- and third-party evaluations is part of what is compared, not a reason to refuse it.
+    ``projects``: the compared regions' projects only; ``frameworks`` as in `project_profiles`."""
+    prof = project_profiles(projects, frameworks, with_weights=False)
     prof["region_code"] = projects["region_code"].to_numpy()
 
     def joined(values) -> str:
@@ -415,11 +470,14 @@ def measures_long(units: pd.DataFrame, columns: Mapping[str, str], rates: pd.Dat
     """unit × measure values for `peer_positions`: ``columns`` maps a measure name to a column of
     ``units`` (score, execution_rate …); ``rates`` (unit, indicator_key, score_rate) adds one measure per
     indicator, named by its key."""
-    parts = [pd.DataFrame({unit_col: units[unit_col].to_numpy(), "measure": name,
+    def text(col: pd.Series):  # an Arrow text column as it is (converting it to Python objects is slow)
+        return col.reset_index(drop=True) if isinstance(col.dtype, pd.StringDtype) else col.to_numpy()
+
+    parts = [pd.DataFrame({unit_col: text(units[unit_col]), "measure": name,
                            "value": pd.to_numeric(units[col], errors="coerce").to_numpy()})
              for name, col in columns.items() if col in units]
     if rates is not None and not rates.empty:
-        parts.append(pd.DataFrame({unit_col: rates[unit_col].to_numpy(), "measure": rates["indicator_key"].to_numpy(),
+        parts.append(pd.DataFrame({unit_col: text(rates[unit_col]), "measure": text(rates["indicator_key"]),
                                    "value": rates["score_rate"].astype("float64").to_numpy()}))
     if not parts:
         return pd.DataFrame(columns=[unit_col, "measure", "value"])
@@ -432,7 +490,7 @@ def lagging_lines(summary: pd.DataFrame, level1: pd.DataFrame, t, lang: str = "z
 
     ``summary``: district_summary rows plus ``unit_label``; ``level1``: district_indicators rows of
     level 1; ``t``: a Translator. Worst region first (see `lagging`)."""
-    labels = dict(zip(summary["region_code"], summary["unit_label"]))
+    labels = dict(zip(summary["region_code"].to_numpy(dtype=object), summary["unit_label"].to_numpy(dtype=object)))
     names = {}
     for r in level1.drop_duplicates("indicator_key").to_dict("records"):
         names[r["indicator_key"]] = r["indicator_key"] if lang == "zh" else (r.get("name_en") or r["indicator_key"])
@@ -443,16 +501,16 @@ def lagging_lines(summary: pd.DataFrame, level1: pd.DataFrame, t, lang: str = "z
         pd.DataFrame({"unit": summary["region_code"], "measure": exec_name, "value": summary["execution_rate"]}),
     ], ignore_index=True)
     lag = lagging(long, gap=gap)
-    lines = []
-    for unit, part in lag.groupby("unit", sort=False):
-        items = []
-        for r in part.to_dict("records"):
-            what = exec_name if r["measure"] == exec_name else t(f"{names.get(r['measure'], r['measure'])}得分率",
-                                                                  f"{names.get(r['measure'], r['measure'])} score rate")
-            mark = t("，离群", ", outlier") if r["outlier"] == "low" else ""
-            items.append(t(f"{what} {fmt.pct(r['value'], lang, 1)}（中位数 {fmt.pct(r['peer_median'], lang, 1)}，"
-                           f"低 {r['shortfall'] * 100:.1f} 个百分点{mark}）",
-                           f"{what} {fmt.pct(r['value'], lang, 1)} (median {fmt.pct(r['peer_median'], lang, 1)}, "
-                           f"{r['shortfall'] * 100:.1f} pp behind{mark})"))
-        lines.append(f"**{labels.get(unit, unit)}**" + t("：", ": ") + t("；", "; ").join(items))
-    return lines
+    items: dict[str, list[str]] = {}  # unit → its lagging measures, units in the order of `lagging`
+    cols = ("unit", "measure", "value", "peer_median", "shortfall", "outlier")
+    for unit, measure, value, median, shortfall, outlier in zip(*(lag[c].to_numpy(dtype=object) for c in cols)):
+        what = exec_name if measure == exec_name else t(f"{names.get(measure, measure)}得分率",
+                                                        f"{names.get(measure, measure)} score rate")
+        mark = t("，离群", ", outlier") if outlier == "low" else ""
+        items.setdefault(unit, []).append(
+            t(f"{what} {fmt.pct(value, lang, 1)}（中位数 {fmt.pct(median, lang, 1)}，"
+              f"低 {shortfall * 100:.1f} 个百分点{mark}）",
+              f"{what} {fmt.pct(value, lang, 1)} (median {fmt.pct(median, lang, 1)}, "
+              f"{shortfall * 100:.1f} pp behind{mark})"))
+    return [f"**{labels.get(unit, unit)}**" + t("：", ": ") + t("；", "; ").join(parts)
+            for unit, parts in items.items()]

@@ -1,7 +1,8 @@
 -- How do the projects the sidebar's filters select compare: score, grade, money, satisfaction and
 -- one outcome (per 万元 spent)?
 -- Parameters: $region, $year_from, $year_to, $category, $evaluator_type (sidebar filters, NULL = any);
---             $metric_key (the outcome to put per 万元; NULL gives NULL outcome columns).
+--             $metric_key (the outcome to put per 万元; NULL gives NULL outcome columns);
+--             $region_codes (a list of region codes: only their projects; NULL = every region).
 -- One row per project. year = year(period_start) (the budget year of an annual project).
 -- Amounts in 万元, rates as fractions; NULL where the report does not give an input (never 0).
 -- outcome_value: a whole-period figure where the report gives one, else the sum of its yearly figures
@@ -9,6 +10,7 @@
 -- rate, else its score / 100 (satisfaction_basis says which).
 WITH p AS (
     SELECT * FROM selected_projects($region, $year_from, $year_to, $category, $evaluator_type)
+    WHERE $region_codes IS NULL OR list_contains($region_codes, region_code)
 ),
 o AS (SELECT * FROM project_outcome($metric_key)),
 s AS (SELECT * FROM project_satisfaction),

@@ -23,7 +23,7 @@ def render(f: state.Filters) -> None:
     if len(summary) < compare.MIN_UNITS:
         st.caption(t("当前筛选范围内不足两个地区，无法对比。", "Fewer than two regions in the filters: nothing to compare."))
         return
-    summary = summary.assign(unit_label=[compare.short_region_label(r) for r in summary.to_dict("records")])
+    summary = summary.assign(unit_label=summary["region_short"])  # compare.short_region_label, in SQL
     top = list(summary["region_code"])[:compare.MAX_UNITS]
     st.markdown(f"[{t('在地区对比页打开前 8 个地区 ›', 'Open the top 8 in Compare ›')}]"
                 f"({state.link('compare', districts=','.join(top))})")

@@ -326,7 +326,7 @@ def gate():
 @pytest.mark.parametrize("year", [None, 2023])
 def test_district_summary_adds_up_the_projects(gate, year):
     sc = Scope.everything()
-    proj = gate.query("compare_projects", sc, metric_key="dissuaded_persons", **NO_FILTERS)
+    proj = gate.query("compare_projects", sc, metric_key="dissuaded_persons", region_codes=None, **NO_FILTERS)
     if year is not None:
         proj = proj[proj["year"] == year]
     dist = gate.query("district_summary", sc, year=year, metric_key="dissuaded_persons", **NO_FILTERS)
@@ -350,7 +350,8 @@ def test_district_summary_adds_up_the_projects(gate, year):
 
 def test_district_indicators_pool_the_project_trees(gate):
     sc = Scope.everything()
-    proj = gate.query("compare_projects", sc, metric_key=None, **NO_FILTERS)[["project_id", "region_code"]]
+    proj = gate.query("compare_projects", sc, metric_key=None, region_codes=None, **NO_FILTERS)
+    proj = proj[["project_id", "region_code"]]
     ind = gate.query("compare_indicators", sc, level=1, **NO_FILTERS).merge(proj)
     dist = gate.query("district_indicators", sc, year=None, level=1, **NO_FILTERS)
     ind = ind.dropna(subset=["weight", "score"])
@@ -365,7 +366,8 @@ def test_district_indicators_pool_the_project_trees(gate):
 
 def test_compare_projects_read_the_reports_as_stated(gate):
     sc = Scope.everything(include_demo=False)
-    p = gate.query("compare_projects", sc, metric_key="dissuaded_persons", **NO_FILTERS).set_index("project_id")
+    p = gate.query("compare_projects", sc, metric_key="dissuaded_persons", region_codes=None, **NO_FILTERS)
+    p = p.set_index("project_id")
     tj = p.loc["tj-2022-fraud-ops"]
     assert tj["execution_rate"] == pytest.approx(824.81 / 1150)     # the report's 71.72 %
     assert tj["outcome_value"] == 12000000                            # 近1200万人次
