@@ -32,7 +32,14 @@ def sample_params(lake: pathlib.Path) -> dict:
     row = g.run_sql("SELECT p.project_id, year(p.period_start) AS year FROM projects p "
                     "JOIN project_money m USING (project_id) ORDER BY p.project_id LIMIT 1", sc)
     metric = g.run_sql("SELECT metric_key, count(*) AS n FROM outcomes GROUP BY 1 ORDER BY n DESC, 1 LIMIT 1", sc)
+    # list parameters as the compare page passes them: the projects of its 8 largest districts (a few
+    # hundred ids), and those districts
+    top = g.run_sql("SELECT region_code FROM projects GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 8", sc)
+    codes = [str(c) for c in top.region_code]
+    ids = g.run_sql("SELECT project_id FROM projects WHERE list_contains($codes, region_code) ORDER BY 1", sc,
+                    {"codes": codes})
     return {"project_id": str(row.project_id[0]), "year": int(row.year[0]), "level": 1,
+            "project_ids": [str(i) for i in ids.project_id], "region_codes": codes, "limit": 200, "search": None,
             "metric_key": str(metric.metric_key[0]) if len(metric) else None,
             "region": None, "year_from": None, "year_to": None, "category": None, "evaluator_type": None}
 
