@@ -21,8 +21,10 @@ WITH b AS (
            sum(received) AS received,
            sum(spent) AS spent,
            sum(estimated_investment) AS investment,
-           string_agg(DISTINCT coalesce(CAST(year AS VARCHAR), '') || '/' || coalesce(subproject_id, '')
-                      || '/' || coalesce(fund_source, ''), ', ') AS row_keys
+           -- the rows' keys (year/sub-project/fund source), sorted so that the text is the same every run
+           array_to_string(list_sort(list(DISTINCT coalesce(CAST(year AS VARCHAR), '') || '/'
+                                          || coalesce(subproject_id, '') || '/' || coalesce(fund_source, ''))),
+                           ', ') AS row_keys
     FROM b
     GROUP BY GROUPING SETS ((project_id), (project_id, year), (project_id, subproject_id))
     HAVING NOT (grouping(year) = 0 AND year IS NULL)

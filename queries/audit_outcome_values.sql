@@ -11,15 +11,21 @@ WITH o AS (
     SELECT project_id, metric_key, year,
            CASE WHEN count(*) = 1 THEN max(value) END AS value,
            bool_or(coalesce(qualifier, 'exact') <> 'exact') AS approx,
-           string_agg(outcome_id, ', ' ORDER BY outcome_id) AS ids
+           array_to_string(list_sort(list(outcome_id)), ', ') AS ids
     FROM o WHERE year IS NOT NULL
     GROUP BY project_id, metric_key, year
 ), per_metric AS (
     SELECT project_id, metric_key, sum(value) AS total, avg(value) AS mean, count(*) AS n,
-           bool_or(approx) AS approx, string_agg(ids, ', ' ORDER BY year) AS ids,
-           string_agg(format('{:g}', value), ' + ' ORDER BY year) AS terms
+           bool_or(approx) AS approx,
+           -- the years in order (one row per year here): a sorted list, not an ordered aggregate
+           list_sort(list({'year': year, 'ids': ids, 'term': format('{:g}', value)})) AS by_year
     FROM per_year WHERE value IS NOT NULL
     GROUP BY project_id, metric_key
+), per_metric_text AS (
+    SELECT project_id, metric_key, total, mean, n, approx,
+           array_to_string(list_transform(by_year, lambda x: x.ids), ', ') AS ids,
+           array_to_string(list_transform(by_year, lambda x: x.term), ' + ') AS terms
+    FROM per_metric
 )
 SELECT project_id, 'outcome_value' AS figure, 'metric:' || metric_key || ';year:' || year AS scope, value,
        format('outcome {} {}', metric_key, year) AS inputs, format('成效数据 {} {}年', metric_key, year) AS inputs_zh,
@@ -28,9 +34,9 @@ FROM per_year WHERE value IS NOT NULL
 UNION ALL
 SELECT project_id, 'actual_total', 'metric:' || metric_key, total, format('{} = {:g}', terms, total),
        format('{} = {:g}', terms, total), 'outcomes: ' || ids, approx
-FROM per_metric
+FROM per_metric_text
 UNION ALL
 SELECT project_id, 'average_rate', 'metric:' || metric_key, mean, format('({}) / {}', terms, n),
        format('({}) ÷ {}', terms, n), 'outcomes: ' || ids, approx
-FROM per_metric
+FROM per_metric_text
 ORDER BY 1, 2, 3

@@ -8,7 +8,7 @@ WITH p AS (
     SELECT project_id,
            CASE WHEN grouping(subproject_id) = 0 THEN 'subproject:' || subproject_id ELSE 'total' END AS scope,
            sum(amount) AS amount, count(*) AS n,
-           string_agg(payment_id, ', ' ORDER BY payment_id) AS ids
+           array_to_string(list_sort(list(payment_id)), ', ') AS ids
     FROM p
     GROUP BY GROUPING SETS ((project_id), (project_id, subproject_id))
     HAVING NOT (grouping(subproject_id) = 0 AND subproject_id IS NULL)

@@ -11,7 +11,7 @@ WITH b AS (
     HAVING NOT (grouping(subproject_id) = 0 AND subproject_id IS NULL)
 ), p AS (
     SELECT project_id, CASE WHEN grouping(subproject_id) = 0 THEN 'subproject:' || subproject_id ELSE 'total' END AS scope,
-           sum(amount) AS paid, string_agg(payment_id, ', ' ORDER BY payment_id) AS payment_ids
+           sum(amount) AS paid, array_to_string(list_sort(list(payment_id)), ', ') AS payment_ids
     FROM payments
     WHERE $project_id IS NULL OR project_id = $project_id
     GROUP BY GROUPING SETS ((project_id), (project_id, subproject_id))
