@@ -5,7 +5,7 @@ Deep link: ``budget?project=<project_id>`` focuses on one project; ``&target=95`
 """
 import streamlit as st
 
-from perfeval import budget, charts_budget, fmt
+from perfeval import budget, capped, charts_budget, fmt
 from perfeval.ui import common, project_focus, state
 
 t = state.tr()
@@ -35,21 +35,17 @@ with header:
     common.page_header(title, sel)
 
 # -- headline figures and the cut-off ---------------------------------------------------------------
-arrival, n_arr, miss_arr = budget.selection_reading(sel, "received", "budget", target)
-execution, n_exe, miss_exe = budget.selection_reading(sel, "spent", "received", target,
-                                                    ceiling=budget.EXECUTION_CEILING)
-
-
-def _sum(col):
-    s = sel[col].dropna()
-    return float(s.sum()) if len(s) else None
-
+# sums and money-weighted rates over every selected project, in SQL (one row per cut-off date)
+money = state.query("budget_portfolio", **f.params(), project_id=pid)
+totals = budget.portfolio_totals(money)
+arrival, n_arr, miss_arr = budget.portfolio_reading(money, "arrival", target)
+execution, n_exe, miss_exe = budget.portfolio_reading(money, "execution", target, ceiling=budget.EXECUTION_CEILING)
 
 common.kpi_row([
-    (t("预算（万元）", "Budget (10k CNY)"), fmt.number(_sum("budget"), 2, lang)),
-    (t("到位资金（万元）", "Received (10k CNY)"), fmt.number(_sum("received"), 2, lang)),
-    (t("实际支出（万元）", "Spent (10k CNY)"), fmt.number(_sum("spent"), 2, lang)),
-    (t("结余（万元）", "Unspent (10k CNY)"), fmt.number(_sum("unspent"), 2, lang)),
+    (t("预算（万元）", "Budget (10k CNY)"), fmt.number(totals["budget"], 2, lang)),
+    (t("到位资金（万元）", "Received (10k CNY)"), fmt.number(totals["received"], 2, lang)),
+    (t("实际支出（万元）", "Spent (10k CNY)"), fmt.number(totals["spent"], 2, lang)),
+    (t("结余（万元）", "Unspent (10k CNY)"), fmt.number(totals["unspent"], 2, lang)),
 ], [t("调整预算，未调整的取年初预算", "adjusted budget, else the initial one"), None, None,
     t("到位资金 − 实际支出；负数＝支出多于到位", "received − spent; negative = spent more than received")])
 rate_items = [
@@ -61,8 +57,8 @@ rate_help = [
     t("实际支出 ÷ 到位资金", "spent ÷ received") + (t(f"（{miss_exe} 个项目未披露，未计入）", f" ({miss_exe} not reported, left out)") if miss_exe else ""),
 ]
 if one is None:
-    rate_items += [(t("项目数", "Projects"), f"{len(sel)}"),
-                   (t("未披露预算的项目", "Projects without a budget"), f"{int(sel['budget'].isna().sum())}")]
+    rate_items += [(t("项目数", "Projects"), f"{totals['projects']}"),
+                   (t("未披露预算的项目", "Projects without a budget"), f"{totals['no_budget']}")]
     rate_help += [None, None]
 else:
     rate_items += [(t("估算总投资（万元）", "Estimated investment (10k CNY)"), fmt.number(one.get("estimated_investment"), 2, lang)),
@@ -73,7 +69,7 @@ common.kpi_row(rate_items, rate_help)
 if one:
     st.markdown("**📅 " + t("资金数据", "Money figures") + " " + budget.cutoff_text(one.get("as_of"), lang) + "**")
 else:
-    st.markdown("**📅 " + budget.cutoff_summary(sel["as_of"], lang) + "**")
+    st.markdown("**📅 " + budget.cutoff_summary_counts(zip(money["as_of"], money["projects"]), lang) + "**")
 
 # -- gauges ---------------------------------------------------------------------------------------------
 g1, g2 = st.columns(2)
@@ -93,8 +89,9 @@ st.caption(t(f"表盘：黑线为目标 {target_pct:g}%；红色区间低于目�
 # -- explanations ---------------------------------------------------------------------------------------
 notes_by_project = {}
 for r in sel.head(12).to_dict("records"):
-    by_fund = state.query("budget_by_fund_source", project_id=r["project_id"])
-    by_sub = state.query("budget_by_subproject", project_id=r["project_id"])
+    need_fund, need_sub = budget.notes_need(r)  # query only what the notes will read
+    by_fund = state.query("budget_by_fund_source", project_id=r["project_id"]) if need_fund else None
+    by_sub = state.query("budget_by_subproject", project_id=r["project_id"]) if need_sub else None
     notes = budget.money_notes(r, by_fund, by_sub, lang)
     if notes:
         notes_by_project[r["short_name"]] = notes
@@ -109,20 +106,27 @@ elif notes_by_project:
 # -- per project ----------------------------------------------------------------------------------------
 if not one:
     st.subheader(t("各项目", "Per project"))
-    ranked = sel.sort_values("execution_rate", na_position="last")
-    st.plotly_chart(charts_budget.rate_dots(ranked.head(30), t, target), width="stretch")
-    if len(ranked) > 30:
-        st.caption(t(f"图中为预算执行率最低的 30 个项目（共 {len(ranked)} 个），全部项目见下表。",
-                     f"The chart shows the 30 projects with the lowest execution rate (of {len(ranked)}); all are in the table."))
-    table = budget.with_rates(sel).assign(
-        link=[state.link("budget", project=p) for p in sel["project_id"]],
-        cutoff=[budget.cutoff_text(a, lang) for a in sel["as_of"]],
-        arrival_s=[fmt.pct(v, lang) for v in sel["arrival_rate"]],
-        execution_s=[fmt.pct(v, lang) for v in sel["execution_rate"]],
-        budget_s=[fmt.number(v, 2, lang) for v in sel["budget"]],
-        received_s=[fmt.number(v, 2, lang) for v in sel["received"]],
-        spent_s=[fmt.number(v, 2, lang) for v in sel["spent"]],
-        est_s=[fmt.number(v, 2, lang) for v in sel["estimated_investment"]],
+    n_sel = totals["projects"]
+    many = capped.is_capped(n_sel)
+    # beyond capped.MAX_ROWS projects, the chart and the table hold those with the lowest execution rate (SQL)
+    ranked = (state.query("budget_projects_attention", **f.params(), limit=capped.MAX_ROWS) if many
+              else sel.sort_values("execution_rate", na_position="last"))
+    dots = ranked.head(30)
+    st.plotly_chart(charts_budget.rate_dots(dots, t, target), width="stretch")
+    if n_sel > len(dots):
+        st.caption(t(f"图中为预算执行率最低的 {len(dots)} 个项目（共 {n_sel:,} 个）" + ("。" if many else "，全部项目见下表。"),
+                     f"The chart shows the {len(dots)} projects with the lowest execution rate (of {n_sel:,})"
+                     + ("." if many else "; all are in the table.")))
+    rows = ranked if many else sel
+    table = rows.assign(
+        link=[state.link("budget", project=p) for p in rows["project_id"]],
+        cutoff=[budget.cutoff_text(a, lang) for a in rows["as_of"]],
+        arrival_s=[fmt.pct(v, lang) for v in rows["arrival_rate"]],
+        execution_s=[fmt.pct(v, lang) for v in rows["execution_rate"]],
+        budget_s=[fmt.number(v, 2, lang) for v in rows["budget"]],
+        received_s=[fmt.number(v, 2, lang) for v in rows["received"]],
+        spent_s=[fmt.number(v, 2, lang) for v in rows["spent"]],
+        est_s=[fmt.number(v, 2, lang) for v in rows["estimated_investment"]],
     )
     st.dataframe(table[["short_name", "link", "budget_s", "est_s", "received_s", "spent_s", "arrival_s",
                         "execution_s", "cutoff"]], hide_index=True, width="stretch", column_config={
@@ -132,6 +136,9 @@ if not one:
         "received_s": t("到位（万元）", "Received"), "spent_s": t("支出（万元）", "Spent"),
         "arrival_s": t("到位率", "Arrival"), "execution_s": t("执行率", "Execution"), "cutoff": t("数据截至", "As of"),
     })
+    if many:
+        st.caption(capped.note(len(rows), n_sel, "个项目", "projects", "预算执行率最低（未披露的排在最后）",
+                               "the lowest execution rates (not reported last)", lang))
     if len(sel) <= 8:
         with st.expander(t("各项目仪表盘", "Dials per project")):
             for r in sel.to_dict("records"):
@@ -148,7 +155,7 @@ if not one:
 
 # -- the money path -------------------------------------------------------------------------------------
 st.subheader(t("资金流向", "Money path"))
-steps = budget.money_steps(_sum("budget") if miss_arr == 0 or one else None, _sum("received"), _sum("spent"))
+steps = budget.money_steps(totals["budget"] if miss_arr == 0 or one else None, totals["received"], totals["spent"])
 if steps:
     st.plotly_chart(charts_budget.money_waterfall(
         steps, t, subtitle=None if one or miss_arr == 0 else t("部分项目未披露预算，从到位资金起算",
@@ -158,14 +165,22 @@ else:
     st.info(t("报告未披露预算、到位与支出（未披露）。", "No budget, receipts or spending reported."))
 
 # -- by year --------------------------------------------------------------------------------------------
-years = state.query("budget_by_year", **f.params(), project_id=pid)
 st.subheader(t("分年度", "By year"))
-if years.empty:
+if one:
+    years = state.query("budget_by_year", **f.params(), project_id=pid)
+    yearly, n_year_projects, n_project_years = years, 1, len(years)
+else:
+    # the yearly totals of every selected project in SQL; project × year rows listed only up to capped.MAX_ROWS
+    yearly = state.query("budget_totals_by_year", **f.params())
+    n_year_projects = int(yearly["all_projects"].iloc[0]) if len(yearly) else 0
+    n_project_years = int(yearly["project_years"].iloc[0]) if len(yearly) else 0
+    years = (state.query("budget_by_year_attention", **f.params(), limit=capped.MAX_ROWS)
+             if capped.is_capped(n_project_years) else state.query("budget_by_year", **f.params(), project_id=None))
+if yearly.empty:
     st.info(t("没有分年度的资金数据（未披露）。", "No yearly money figures (not reported)."))
 else:
-    yearly = years if years["project_id"].nunique() == 1 else budget.totals_by_year(years)
     st.plotly_chart(charts_budget.year_bars(yearly, t), width="stretch")
-    if years["project_id"].nunique() > 1:
+    if n_year_projects > 1:
         st.caption(t("图中为所选项目的逐年合计；某年有项目未披露某项时，该项当年合计不画（未披露），以免少计。下表按项目列出。",
                      "The chart sums the selected projects per year; where a project of a year leaves a measure out, "
                      "that year's total is not drawn (not reported) rather than understated. The table lists them."))
@@ -185,6 +200,10 @@ else:
         "adjustment_s": t("调整额", "Adjustment"), "received_s": t("到位资金", "Received"),
         "spent_s": t("实际支出", "Spent"), "arrival_s": t("到位率", "Arrival"), "execution_s": t("执行率", "Execution"),
     })
+    if len(years) < n_project_years:
+        st.caption(capped.note(len(years), n_project_years, "个项目年度", "project-years",
+                               "当年预算执行率最低（未披露的排在最后）", "the lowest execution rates of the year (not reported last)",
+                               lang))
 
 # -- the report's own figures beside ours (one project) -------------------------------------------------
 if one:
@@ -217,30 +236,59 @@ if one:
                          "“payment lines” is the sum of its rows in the payment table."))
 
 # -- vendors ----------------------------------------------------------------------------------------------
-vendors = state.query("payments_by_vendor", **f.params(), project_id=pid)
 st.subheader(t("承办单位支付", "Payments to vendors"))
-if vendors.empty:
-    st.info(t("报告未披露支付明细（未披露）。", "No payment lines reported (not reported)."))
-else:
-    st.plotly_chart(charts_budget.vendor_bars(vendors, t), width="stretch")
-    flagged = vendors[(vendors["n_known_spellings"] > 1) | (vendors["n_spellings"] > 1)]
-    for r in flagged.to_dict("records"):
-        st.warning(t(f"⚠️ 同一单位两种写法：{r['known_spellings']}，统一为 {r['vendor']}（写法作为数据保留）。",
-                     f"⚠️ One vendor spelled two ways: {r['known_spellings']}; shown as {r['vendor']} "
-                     "(the spellings are kept as data)."))
-    st.dataframe(vendors.assign(
-        vendor_s=[v if isinstance(v, str) else t("（未注明单位）", "(no vendor named)") for v in vendors["vendor"]],
-        amount_s=[fmt.number(v, 2, lang) for v in vendors["amount"]],
-    )[["short_name", "vendor_s", "amount_s", "payment_lines", "spellings"]], hide_index=True, width="stretch",
-        column_config={"short_name": t("项目", "Project"), "vendor_s": t("承办单位", "Vendor"),
-                       "amount_s": t("金额（万元）", "Amount (10k CNY)"), "payment_lines": t("支付笔数", "Lines"),
+# with no project picked: the vendors' totals across the selection in SQL; listed per project × vendor only
+# while that list fits in a table (capped.MAX_ROWS rows)
+top = None if one else state.query("payments_vendor_totals", **f.params(), limit=capped.MAX_ROWS)
+if top is not None and len(top) and capped.is_capped(top["pairs"].iloc[0]):
+    n_vendors, n_pairs = int(top["vendors"].iloc[0]), int(top["pairs"].iloc[0])
+    st.plotly_chart(charts_budget.vendor_totals_bars(top.head(budget.MAX_CHART_VENDORS), t, n_vendors),
+                    width="stretch")
+    flagged = top[(top["n_known_spellings"] > 1) | (top["n_spellings"] > 1)]
+    for r in flagged.head(budget.MAX_SPELLING_WARNINGS).to_dict("records"):
+        st.warning(t(f"⚠️ 同一单位多种写法：{r['known_spellings'] or r['spellings']}，统一为 {r['vendor']}（写法作为数据保留）。",
+                     f"⚠️ One vendor spelled several ways: {r['known_spellings'] or r['spellings']}; shown as "
+                     f"{r['vendor']} (the spellings are kept as data)."))
+    if len(flagged) > budget.MAX_SPELLING_WARNINGS:
+        more = len(flagged) - budget.MAX_SPELLING_WARNINGS
+        st.caption(t(f"另有 {more} 家单位有多种写法，见下表“支付表中的写法”。",
+                     f"{more} more vendors are spelled several ways; see the table's spellings."))
+    st.dataframe(top.assign(
+        vendor_s=[v if isinstance(v, str) else t("（未注明单位）", "(no vendor named)") for v in top["vendor"]],
+        amount_s=[fmt.number(v, 2, lang) for v in top["amount"]],
+    )[["vendor_s", "amount_s", "projects", "payment_lines", "spellings"]], hide_index=True, width="stretch",
+        column_config={"vendor_s": t("承办单位", "Vendor"), "amount_s": t("金额（万元）", "Amount (10k CNY)"),
+                       "projects": t("项目数", "Projects"), "payment_lines": t("支付笔数", "Lines"),
                        "spellings": t("支付表中的写法", "Spelling in the payment table")})
-    if one:
-        with st.expander(t("支付明细", "Payment lines")):
-            lines = state.query("payments_lines", project_id=pid)
-            st.dataframe(lines.assign(amount_s=[fmt.number(v, 2, lang) for v in lines["amount"]])[
-                ["payment_id", "subproject_id", "item", "vendor", "spelling", "amount_s"]], hide_index=True,
-                width="stretch", column_config={
-                    "payment_id": t("编号", "Id"), "subproject_id": t("子项目", "Sub-project"),
-                    "item": t("具体项目", "Service"), "vendor": t("承办单位（统一）", "Vendor"),
-                    "spelling": t("报告写法", "As spelled"), "amount_s": t("金额（万元）", "Amount")})
+    st.caption(t(f"每家单位为所选项目的合计（{n_pairs:,} 个“项目 × 单位”组合，共 {n_vendors:,} 家单位）。",
+                 f"Each vendor's total over the selected projects ({n_pairs:,} project × vendor pairs, "
+                 f"{n_vendors:,} vendors).")
+               + (" " + capped.note(len(top), n_vendors, "家承办单位", "vendors", "支付金额最大", "the largest amounts paid",
+                                    lang) if len(top) < n_vendors else ""))
+else:
+    vendors = state.query("payments_by_vendor", **f.params(), project_id=pid)
+    if vendors.empty:
+        st.info(t("报告未披露支付明细（未披露）。", "No payment lines reported (not reported)."))
+    else:
+        st.plotly_chart(charts_budget.vendor_bars(vendors, t), width="stretch")
+        flagged = vendors[(vendors["n_known_spellings"] > 1) | (vendors["n_spellings"] > 1)]
+        for r in flagged.to_dict("records"):
+            st.warning(t(f"⚠️ 同一单位两种写法：{r['known_spellings']}，统一为 {r['vendor']}（写法作为数据保留）。",
+                         f"⚠️ One vendor spelled two ways: {r['known_spellings']}; shown as {r['vendor']} "
+                         "(the spellings are kept as data)."))
+        st.dataframe(vendors.assign(
+            vendor_s=[v if isinstance(v, str) else t("（未注明单位）", "(no vendor named)") for v in vendors["vendor"]],
+            amount_s=[fmt.number(v, 2, lang) for v in vendors["amount"]],
+        )[["short_name", "vendor_s", "amount_s", "payment_lines", "spellings"]], hide_index=True, width="stretch",
+            column_config={"short_name": t("项目", "Project"), "vendor_s": t("承办单位", "Vendor"),
+                           "amount_s": t("金额（万元）", "Amount (10k CNY)"), "payment_lines": t("支付笔数", "Lines"),
+                           "spellings": t("支付表中的写法", "Spelling in the payment table")})
+        if one:
+            with st.expander(t("支付明细", "Payment lines")):
+                lines = state.query("payments_lines", project_id=pid)
+                st.dataframe(lines.assign(amount_s=[fmt.number(v, 2, lang) for v in lines["amount"]])[
+                    ["payment_id", "subproject_id", "item", "vendor", "spelling", "amount_s"]], hide_index=True,
+                    width="stretch", column_config={
+                        "payment_id": t("编号", "Id"), "subproject_id": t("子项目", "Sub-project"),
+                        "item": t("具体项目", "Service"), "vendor": t("承办单位（统一）", "Vendor"),
+                        "spelling": t("报告写法", "As spelled"), "amount_s": t("金额（万元）", "Amount")})

@@ -5,12 +5,13 @@ Deep link: ``outcomes?project=<project_id>`` focuses on one project.
 """
 import streamlit as st
 
-from perfeval import charts_outcomes, outcomes
+from perfeval import capped, charts_outcomes, outcomes
 from perfeval.survey import missing
 from perfeval.ui import common, project_focus, state
 
 MAX_CARD_PROJECTS = 3   # beyond this, a table compares the projects instead of a wall of cards
 MAX_TREND_SERIES = 12
+MAX_NAMES = 20          # project names listed in a caption
 
 t = state.tr()
 lang = state.lang()
@@ -21,19 +22,31 @@ header = st.container()
 pid = project_focus.pick(projects, "w_outcomes_project")
 state.write_url({"project": pid})
 sel, one = project_focus.focus(projects, pid)
-values = state.query("outcomes_values", **f.params(), project_id=pid)
 with header:
     common.page_header(t("成效指标", "Outcomes") + (f" · {t.pick(one, 'name', 'name_en')}" if one else ""), sel)
 
-without = sorted(set(sel["short_name"]) - set(values["short_name"])) if len(values) else list(sel["short_name"])
-if values.empty:
+# what the selection reports, per category (SQL); the figures themselves only as many as the table lists
+summary = state.query("outcomes_summary", **f.params(), project_id=pid)
+missing_names = state.query("outcomes_projects_without", **f.params(), project_id=pid, limit=MAX_NAMES + 1)
+if summary.empty:
+    without = list(sel["short_name"].head(MAX_NAMES + 1))
+    n_without = len(sel)
+else:
+    without = list(missing_names["short_name"])
+    n_without = int(missing_names["names"].iloc[0]) if len(missing_names) else 0
+if summary.empty:
     st.info(t("所选项目的报告未披露成效指标（未披露）。", "The selected projects' reports give no outcome figures (not reported)."))
 else:
-    cats = [c for c in outcomes.CATEGORY_ORDER if c in set(values["category"].dropna())]
+    cats = [c for c in outcomes.CATEGORY_ORDER if c in set(summary["category"].dropna())]
     chosen = st.pills(t("类别", "Category"), cats, selection_mode="multi", default=cats, key="w_outcomes_cats",
                       format_func=lambda c: outcomes.category_label(c, lang)) or cats
-    shown = values[values["category"].isin(chosen)]
-    n_projects = shown["project_id"].nunique()
+    shown = state.query("outcomes_values", **f.params(), project_id=pid, categories=list(chosen),
+                        limit=capped.MAX_ROWS)
+    n_figures = int(shown["figures"].iloc[0]) if len(shown) else 0
+    n_projects = int(shown["projects"].iloc[0]) if len(shown) else 0
+    if len(shown) < n_figures and n_projects <= MAX_CARD_PROJECTS:  # cards need every figure of their projects
+        shown = state.query("outcomes_values", **f.params(), project_id=pid, categories=list(chosen),
+                            limit=n_figures)
 
     # -- cards -------------------------------------------------------------------------------------------
     if n_projects <= MAX_CARD_PROJECTS:
@@ -66,20 +79,20 @@ else:
                      f"{MAX_CARD_PROJECTS} projects)."))
 
     # -- trends ------------------------------------------------------------------------------------------
-    keys = outcomes.trend_metrics(shown)
-    if keys:
+    trend_rows = state.query("outcomes_trends", **f.params(), project_id=pid, categories=list(chosen),
+                             limit=MAX_TREND_SERIES)
+    if len(trend_rows):
+        n_series = int(trend_rows["series"].iloc[0])
         st.subheader(t("逐年变化", "Year by year"))
-        keep = set(keys[:MAX_TREND_SERIES])
-        trend_rows = shown[[(p, k) in keep for p, k in zip(shown["project_id"], shown["metric_key"])]]
         st.plotly_chart(charts_outcomes.trend_grid(trend_rows, t, with_project=n_projects > 1), width="stretch")
         st.caption(charts_outcomes.trend_legend(t)
-                   + (t(f"（仅显示前 {MAX_TREND_SERIES} 组，共 {len(keys)} 组）", f" (first {MAX_TREND_SERIES} of {len(keys)} shown)")
-                      if len(keys) > MAX_TREND_SERIES else ""))
+                   + (t(f"（仅显示前 {MAX_TREND_SERIES} 组，共 {n_series} 组）", f" (first {MAX_TREND_SERIES} of {n_series} shown)")
+                      if n_series > MAX_TREND_SERIES else ""))
 
     # -- normalised --------------------------------------------------------------------------------------
     st.subheader(t("折算：每万元支出、每万人", "Per 10k CNY spent and per 10 000 residents"))
     norm = outcomes.normalise(shown)
-    no_pop = sorted(set(norm.loc[norm["population"].isna(), "short_name"]))
+    no_pop = sorted(set(norm.loc[norm["population"].isna(), "short_name"].dropna()))
     table = norm.assign(
         metric=[t.pick(r, "name_zh", "name_en") for r in norm.to_dict("records")],
         period=[r["period_label"] if isinstance(r["period_label"], str)
@@ -103,31 +116,43 @@ else:
                  "“—” marks rates, ranks and streaks, which do not scale. Per 10k CNY uses the spending the report "
                  "gives (that year's for a yearly figure); outcomes are often city- or district-wide totals, not "
                  "the effect of this project's money alone, so these ratios are for comparison only.")
-               + (t(f" 未披露人口：{'、'.join(no_pop)}（不估算）。", f" Population not reported: {', '.join(no_pop)} (not estimated).")
-                  if no_pop else ""))
+               + (t(f" 未披露人口：{'、'.join(no_pop[:MAX_NAMES])}{'…' if len(no_pop) > MAX_NAMES else ''}（不估算）。",
+                    f" Population not reported: {', '.join(no_pop[:MAX_NAMES])}{'…' if len(no_pop) > MAX_NAMES else ''} "
+                    "(not estimated).") if no_pop else ""))
+    if len(shown) < n_figures:
+        st.caption(capped.note(len(shown), n_figures, "条成效数值", "outcome figures", "按项目编号排在前面",
+                               "the first project ids", lang))
 
 if without:
-    st.caption(t("未披露成效指标的项目：", "Projects reporting no outcome figures: ") + ("、" if lang == "zh" else ", ").join(without[:20])
-               + ("…" if len(without) > 20 else ""))
+    st.caption(t("未披露成效指标的项目：", "Projects reporting no outcome figures: ")
+               + ("、" if lang == "zh" else ", ").join(without[:MAX_NAMES]) + ("…" if n_without > MAX_NAMES else ""))
 
 # -- targets --------------------------------------------------------------------------------------------------
 st.subheader(t("绩效目标与完成情况", "Targets and what was achieved"))
-targets = state.query("targets_list", **f.params(), project_id=pid)
-if targets.empty:
+tsum = state.query("targets_summary", **f.params(), project_id=pid).iloc[0]  # verdict counts over every target (SQL)
+n_targets = int(tsum["targets"])
+if n_targets == 0:
     st.info(t("报告未披露绩效目标（未披露）。", "No performance targets reported (not reported)."))
 else:
-    verdicts = [outcomes.target_verdict(r) for r in targets.to_dict("records")]
-    n_met = sum(v["met"] is True for v in verdicts)
-    n_not = sum(v["met"] is False for v in verdicts)
-    n_dis = sum(v["disagree"] for v in verdicts)
-    common.kpi_row([(t("目标数", "Targets"), str(len(targets))), (t("达成", "Met"), str(n_met)),
-                    (t("未达成", "Not met"), str(n_not)), (t("未披露结论", "No verdict"), str(len(targets) - n_met - n_not)),
+    n_met, n_not, n_dis = int(tsum["met"]), int(tsum["not_met"]), int(tsum["disagree"])
+    common.kpi_row([(t("目标数", "Targets"), str(n_targets)), (t("达成", "Met"), str(n_met)),
+                    (t("未达成", "Not met"), str(n_not)), (t("未披露结论", "No verdict"), str(int(tsum["no_verdict"]))),
                     (t("与报告结论不一致", "Differ from the report"), str(n_dis))],
                    [None, t("按运算符由目标值与实际值算出；无数值时取报告结论", "computed from the operator, target and actual; "
                             "the report's conclusion where there are no figures"), None, None,
                     t("按数值计算的结论与报告的结论不同", "the computed verdict differs from the report's")])
-    if targets["actual_value"].notna().any():
-        st.plotly_chart(charts_outcomes.targets_chart(targets, t), width="stretch")
+    many = pid is None and capped.is_capped(n_targets)
+    if many:  # the targets not met first, as many as the chart draws and the table lists
+        if int(tsum["with_actual"]):
+            st.plotly_chart(charts_outcomes.targets_chart(
+                state.query("targets_attention", **f.params(), numeric_only=True, limit=charts_outcomes.MAX_TARGET_BARS),
+                t, numeric_total=int(tsum["numeric"]), several=int(tsum["numeric_projects"]) > 1), width="stretch")
+        targets = state.query("targets_attention", **f.params(), numeric_only=False, limit=capped.MAX_ROWS)
+    else:
+        targets = state.query("targets_list", **f.params(), project_id=pid)
+        if targets["actual_value"].notna().any():
+            st.plotly_chart(charts_outcomes.targets_chart(targets, t), width="stretch")
+    verdicts = [outcomes.target_verdict(r) for r in targets.to_dict("records")]
     table = targets.assign(
         year_s=["" if missing(y) else str(int(y)) for y in targets["year"]],
         target_s=[outcomes.target_text(r, lang) for r in targets.to_dict("records")],
@@ -143,6 +168,9 @@ else:
         "year_s": t("年度", "Year"),
         "target_s": t("目标值", "Target value"), "actual_s": t("实际完成", "Actual"), "verdict_s": t("结论", "Verdict"),
         "category": t("目标类别", "Group")})
+    if many:
+        st.caption(capped.note(len(targets), n_targets, "项目标", "targets", "未达成、其次无结论",
+                               "the targets not met first, then those without a verdict", lang))
     if n_dis:
         st.warning(t(f"⚠️ {n_dis} 项目标按数值计算未达成，而报告结论为达成（或相反），见“结论”列。",
                      f"⚠️ {n_dis} targets: the figures say one thing and the report's conclusion another (see Verdict)."))

@@ -6,7 +6,7 @@ Deep link: ``satisfaction?project=<project_id>`` focuses on one project.
 """
 import streamlit as st
 
-from perfeval import charts_survey, fmt, survey
+from perfeval import capped, charts_survey, fmt, survey
 from perfeval.ui import common, project_focus, state
 
 t = state.tr()
@@ -21,7 +21,13 @@ sel, one = project_focus.focus(projects, pid)
 with header:
     common.page_header(t("满意度", "Satisfaction") + (f" · {t.pick(one, 'name', 'name_en')}" if one else ""), sel)
 
-rows = state.query("survey_projects", **f.params(), project_id=pid)
+# how many surveys give figures, a score, words or nothing, over every selected project (SQL); the rows
+# themselves are listed in full up to capped.MAX_ROWS, beyond that the lowest satisfaction first
+counts = state.query("survey_status_counts", **f.params(), project_id=pid)
+n_rows = int(counts["surveys"].sum())
+many = pid is None and capped.is_capped(n_rows)
+rows = (state.query("survey_projects_attention", **f.params(), limit=capped.MAX_ROWS) if many
+        else state.query("survey_projects", **f.params(), project_id=pid))
 table, views = survey.comparison_table(rows, lang)
 METHOD = t("误差范围为 95% 置信区间的半宽，按正态近似 1.96·√(p(1−p)/n) 计算，n 为有效问卷数；Wilson 区间供参考。"
            "两者都假定简单随机抽样，街头或定向发放的问卷实际不确定性更大。",
@@ -85,15 +91,18 @@ if one:
 st.subheader(t("各项目比较", "Comparison across projects") if not one else t("汇总", "Summary"))
 names = [r.get("short_name") or r["project_id"] for r in rows.to_dict("records")]
 if not one:
-    counts = {s: sum(v.status == s for v in views) for s in ("figures", "score", "conclusion", "none")}
-    common.kpi_row([(survey.status_label(s, lang), str(n)) for s, n in counts.items()])
+    by_status = survey.status_counts(counts)
+    common.kpi_row([(survey.status_label(s, lang), str(n)) for s, n in by_status.items()])
 if not one or any(v.satisfaction_rate is not None for v in views):
     st.plotly_chart(charts_survey.satisfaction_comparison(names[:40], views[:40], t), width="stretch")
-    if len(names) > 40:
+    if many:
+        st.caption(t(f"图中为满意度最低的 {len(names[:40])} 个（共 {n_rows:,} 个）。",
+                     f"The chart shows the {len(names[:40])} with the lowest satisfaction (of {n_rows:,})."))
+    elif len(names) > 40:
         st.caption(t(f"图中为前 40 个项目（共 {len(names)} 个），全部见下表。", f"The chart shows 40 of {len(names)}; all are in the table."))
 if not one:
     st.caption(METHOD)
-show = table.assign(link=[state.link("satisfaction", project=p) for p in table["project_id"]])
+show = table.assign(link=[state.link("satisfaction", project=p) for p in table["project_id"]])  # ≤ capped.MAX_ROWS
 cols = ["short_name", "link", "status", "issued", "valid", "valid_rate", "awareness", "satisfaction", "wilson", "score"]
 st.dataframe(show[cols if not one else cols[2:]], hide_index=True, width="stretch", column_config={
     "short_name": t("项目", "Project"),
@@ -102,3 +111,6 @@ st.dataframe(show[cols if not one else cols[2:]], hide_index=True, width="stretc
     "valid_rate": t("有效率", "Valid rate"), "awareness": t("知晓率（±95%）", "Awareness (±95%)"),
     "satisfaction": t("满意度（±95%）", "Satisfaction (±95%)"), "wilson": t("Wilson 区间", "Wilson interval"),
     "score": t("满意度评分", "Score")})
+if many:
+    st.caption(capped.note(len(show), n_rows, "个项目", "projects", "满意度最低（未披露满意度的排在最后）",
+                           "the lowest satisfaction (those without a rate last)", lang))

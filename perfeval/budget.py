@@ -23,6 +23,8 @@ from perfeval.survey import clean, missing
 DEFAULT_TARGET = 1.0   # 100 %
 EXECUTION_CEILING = 1.0  # spending more than was received
 NEAR_BAND = 0.2        # below target by at most 20 % of it: "near" (the B11 rule gives 0 below 80 %)
+MAX_CHART_VENDORS = 20      # vendors in the chart of the selection's vendor totals
+MAX_SPELLING_WARNINGS = 5   # "one vendor, several spellings" warnings above that table; the rest are counted
 
 STATUS_COLORS = {
     "met": "#1a7f37",
@@ -256,6 +258,59 @@ def selection_reading(df: pd.DataFrame, numerator: str, denominator: str, target
     return reading, int(both.sum()), int((~both).sum())
 
 
+# ------------------------------------------------------------------ the portfolio, from SQL sums
+MONEY_MEASURES = ("budget", "received", "spent", "unspent")
+
+
+def _num(v) -> float:
+    return 0.0 if missing(v) else float(v)
+
+
+def portfolio_totals(groups: pd.DataFrame) -> dict:
+    """The selection's money totals from rows of queries/budget_portfolio.sql (one per cut-off date).
+
+    Returns {"projects": int, "no_budget": int (projects without a budget), "budget" / "received" / "spent" /
+    "unspent": float, or None when no project reports the measure} — the sums the page shows, over the
+    projects that report each measure (never a missing figure counted as zero).
+    """
+    out = {"projects": int(sum(_num(v) for v in groups["projects"])) if len(groups) else 0}
+    for m in MONEY_MEASURES:
+        n = sum(_num(v) for v in groups[f"n_{m}"]) if len(groups) else 0
+        out[m] = float(sum(_num(v) for v in groups[m])) if n else None
+    n_budget = int(sum(_num(v) for v in groups["n_budget"])) if len(groups) else 0
+    out["no_budget"] = out["projects"] - n_budget
+    return out
+
+
+def portfolio_reading(groups: pd.DataFrame, which: str, target: float = DEFAULT_TARGET,
+                      ceiling: float | None = None) -> tuple[GaugeReading, int, int]:
+    """selection_reading's answer from rows of queries/budget_portfolio.sql: the money-weighted ``which``
+    ("arrival": received / budget, "execution": spent / received) rate as a gauge reading, with (projects
+    counted, projects left out). Interim when a counted project's cut-off is not a year end."""
+    if which not in ("arrival", "execution"):
+        raise ValueError(f"which must be 'arrival' or 'execution', got {which!r}")
+    counted = [r for r in groups.to_dict("records") if _num(r[f"{which}_n"]) > 0]
+    n = int(sum(_num(r[f"{which}_n"]) for r in counted))
+    projects = int(sum(_num(v) for v in groups["projects"])) if len(groups) else 0
+    value = None
+    if n:
+        value = float(sum(_num(r[f"{which}_num"]) for r in counted) / sum(_num(r[f"{which}_den"]) for r in counted))
+    interim_as_of = next((r["as_of"] for r in counted if is_interim(r["as_of"])), None)
+    return gauge_reading(value, target, interim_as_of, ceiling=ceiling), n, projects - n
+
+
+def notes_need(project: dict) -> tuple[bool, bool]:
+    """Which of money_notes' extra inputs a project's notes would use: (its fund sources, its sub-projects).
+
+    The fund sources explain spending above receipts; the sub-projects' estimates explain a missing budget.
+    A page need not query what the notes will not read (money_notes gives the same sentences without it)."""
+    budget, received, spent = (clean(project.get(k)) for k in ("budget", "received", "spent"))
+    est = clean(project.get("estimated_investment"))
+    by_fund = received is not None and spent is not None and spent > received + 1e-9
+    by_sub = budget is None and est is not None
+    return by_fund, by_sub
+
+
 # stated figure key → (our column, tolerance): the report rounds rates to 0.01 % and amounts to 0.01 万元
 _STATED = {
     "arrival_rate": ("arrival_rate", 5e-5),
@@ -315,12 +370,22 @@ def compare_stated(stated: pd.DataFrame, totals: dict, years: pd.DataFrame | Non
 def cutoff_summary(as_of_values, lang: str = "zh") -> str:
     """One line on the cut-offs of a set of projects: how many are year-end, interim or undated, with the
     dates (at most three shown per group)."""
-    dates = [as_date(v) for v in as_of_values]
-    interim = sorted({d for d in dates if d is not None and is_interim(d)})
-    year_end = sorted({d for d in dates if d is not None and not is_interim(d)})
-    n_interim = sum(1 for d in dates if d is not None and is_interim(d))
-    n_year_end = sum(1 for d in dates if d is not None and not is_interim(d))
-    n_undated = sum(1 for d in dates if d is None)
+    counts: dict = {}
+    for v in as_of_values:
+        d = as_date(v)
+        counts[d] = counts.get(d, 0) + 1
+    return cutoff_summary_counts(counts.items(), lang)
+
+
+def cutoff_summary_counts(date_counts, lang: str = "zh") -> str:
+    """cutoff_summary from (cut-off date or None, number of projects) pairs — one per distinct cut-off, as
+    queries/budget_portfolio.sql gives them — instead of one value per project."""
+    pairs = [(as_date(d), int(n)) for d, n in date_counts if int(n) > 0]
+    interim = sorted({d for d, _ in pairs if d is not None and is_interim(d)})
+    year_end = sorted({d for d, _ in pairs if d is not None and not is_interim(d)})
+    n_interim = sum(n for d, n in pairs if d is not None and is_interim(d))
+    n_year_end = sum(n for d, n in pairs if d is not None and not is_interim(d))
+    n_undated = sum(n for d, n in pairs if d is None)
 
     def some(ds):
         shown = "、".join(d.isoformat() for d in ds[:3]) if lang == "zh" else ", ".join(d.isoformat() for d in ds[:3])

@@ -161,12 +161,13 @@ def vendor_bars(df: pd.DataFrame, t: Translator) -> go.Figure:
     A vendor the report spells more than one way is marked “*”; a payment with no vendor named is labelled so."""
     rows = df.sort_values("amount", ascending=False)
     unnamed = t("（未注明单位）", "(no vendor named)")
+    several = df["project_id"].nunique() > 1
     labels = []
     for r in rows.to_dict("records"):
         name = clean(r.get("vendor")) or unnamed
         if (clean(r.get("n_known_spellings")) or 1) > 1 or (clean(r.get("n_spellings")) or 1) > 1:
             name += " *"
-        if df["project_id"].nunique() > 1:
+        if several:
             name = f"{name}（{r.get('short_name') or r['project_id']}）"
         labels.append(name)
     fig = go.Figure(go.Bar(
@@ -181,3 +182,35 @@ def vendor_bars(df: pd.DataFrame, t: Translator) -> go.Figure:
     return base_layout(fig, _sub(t("支付给各承办单位的金额", "Paid per vendor"), sub),
                        height=max(260, 80 + 32 * len(rows)))
 
+
+
+def vendor_totals_bars(df: pd.DataFrame, t: Translator, vendors: int | None = None) -> go.Figure:
+    """Horizontal bars of the amount paid per canonical vendor across the selected projects (rows of
+    payments_vendor_totals, largest first), with how many projects paid each on hover. A vendor spelled more
+    than one way is marked “*”; a payment with no vendor named is labelled so. ``vendors``: how many vendors
+    there are in all (the subtitle says how many of them are drawn)."""
+    rows = df.sort_values("amount", ascending=False, kind="stable")
+    unnamed = t("（未注明单位）", "(no vendor named)")
+    labels = []
+    for r in rows.to_dict("records"):
+        name = clean(r.get("vendor")) or unnamed
+        if (clean(r.get("n_known_spellings")) or 1) > 1 or (clean(r.get("n_spellings")) or 1) > 1:
+            name += " *"
+        labels.append(name)
+    projects = [int(clean(v) or 0) for v in rows["projects"]]
+    fig = go.Figure(go.Bar(
+        y=labels, x=rows["amount"], orientation="h", marker_color="#2f81f7",
+        text=[fmt.number(v, 2, t.lang) for v in rows["amount"]], textposition="auto",
+        customdata=projects,
+        hovertemplate="%{y}: %{x:,.2f}<br>" + t("项目数", "projects") + " %{customdata}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(title=t("万元", "10k CNY"), rangemode="tozero")
+    notes = []
+    if vendors is not None and vendors > len(rows):
+        notes.append(t(f"支付金额最大的 {len(rows)} 家（共 {vendors:,} 家）", f"the {len(rows)} largest of {vendors:,}"))
+    if any(label.endswith(" *") for label in labels):
+        notes.append(t("* 报告中该单位有多种写法，已合并", "* spelled more than one way; merged"))
+    sub = ("；" if t.lang == "zh" else "; ").join(notes) or None
+    return base_layout(fig, _sub(t("所选项目支付给各承办单位的金额", "Paid per vendor, selected projects together"), sub),
+                       height=max(260, 80 + 32 * len(rows)))

@@ -76,21 +76,30 @@ def trend_legend(t: Translator) -> str:
              "case count lower is better), grey = first year or no change.")
 
 
-def targets_chart(df: pd.DataFrame, t: Translator, max_rows: int = 40) -> go.Figure:
+MAX_TARGET_BARS = 40  # targets drawn in the chart; the rest are counted in its subtitle
+
+
+def targets_chart(df: pd.DataFrame, t: Translator, max_rows: int = MAX_TARGET_BARS, numeric_total: int | None = None,
+                  several: bool | None = None) -> go.Figure:
     """Horizontal bars of actual as a share of target (%) for targets with numeric actual and target values,
     coloured met (green) / not met (red) by the operator, with a line at 100 %.
 
     ``df``: rows of targets_list. Targets without numbers are left out (the table lists them). With several
     projects each bar is named with its project; beyond ``max_rows`` bars the targets not met come first and
-    the rest are counted in the subtitle."""
+    the rest are counted in the subtitle.
+
+    ``numeric_total``: when ``df`` holds only some of the targets (those a query put first), how many targets
+    with numbers there are in all (for the count of those not drawn); ``several``: whether the targets come
+    from several projects (default: whether ``df``'s do)."""
     num = df[df["actual_value"].notna() & df["target_value"].notna() & (df["target_value"] != 0)].copy()
-    several = num["project_id"].nunique() > 1 if "project_id" in num else False
+    if several is None:
+        several = num["project_id"].nunique() > 1 if "project_id" in num else False
     num["_met"] = [target_verdict(r)["met"] for r in num.to_dict("records")]
-    left_out = 0
+    total = len(num) if numeric_total is None else max(int(numeric_total), len(num))
     if len(num) > max_rows:
         num = num.sort_values("_met", key=lambda m: m.map({False: 0, None: 1, True: 2}), kind="stable")
-        left_out = len(num) - max_rows
         num = num.head(max_rows)
+    left_out = total - len(num)
     labels, ratios, colors, texts = [], [], [], []
     for r in num.to_dict("records"):
         v = target_verdict(r)

@@ -215,6 +215,19 @@ def status_label(status: str, lang: str = "zh") -> str:
     return (zh if lang == "zh" else en)[status]
 
 
+STATUSES = ("figures", "score", "conclusion", "none")
+
+
+def status_counts(counts: pd.DataFrame) -> dict[str, int]:
+    """{status: surveys} in STATUSES order (0 where none) from rows of queries/survey_status_counts.sql —
+    the same counts as survey_view(row).status over the rows of survey_projects.sql."""
+    got = {s: int(n) for s, n in zip(counts["status"], counts["surveys"])}
+    unknown = set(got) - set(STATUSES)
+    if unknown:
+        raise ValueError(f"unknown survey status {sorted(unknown)}")
+    return {s: got.get(s, 0) for s in STATUSES}
+
+
 def interval_text(interval: tuple[float, float] | None, lang: str = "zh") -> str:
     """"[45.99%, 56.79%]" or "—" when there is no interval."""
     if interval is None:

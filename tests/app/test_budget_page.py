@@ -136,3 +136,41 @@ def test_every_selected_project_is_listed_and_there_is_no_search_box(tables):
     assert at.selectbox(key="w_budget_project").options == [f"全部所选项目（{len(p)} 个）", *(names[i] for i in expected)]
     assert not at.text_input
     assert "未列出" not in texts(at)
+
+
+def _pct(text):
+    return float(text.rstrip("%")) if text.endswith("%") else float("inf")   # 未披露 last
+
+
+def test_a_selection_too_large_to_list_shows_its_totals_and_the_projects_needing_attention(tables, monkeypatch):
+    """Beyond capped.MAX_ROWS rows (500; 5 here, so that the bundled 67 projects exceed it) the headline figures
+    still cover every selected project, the tables list the lowest execution rates first, and a caption says
+    how many there are in all; vendors are summed across the projects."""
+    from perfeval import capped
+
+    full = run_page("budget")
+    monkeypatch.setattr(capped, "MAX_ROWS", 5)
+    at = run_page("budget")
+    assert not at.exception
+    assert [(m.label, m.value) for m in at.metric] == [(m.label, m.value) for m in full.metric]
+    n = len(tables("projects"))
+    assert metric(at, "项目数") == str(n)
+    table = next(d.value for d in at.dataframe if "link" in d.value.columns)
+    assert len(table) == 5
+    rates = [_pct(v) for v in table["execution_s"]]
+    assert rates == sorted(rates)
+    everything = next(d.value for d in full.dataframe if "link" in d.value.columns)
+    assert rates == sorted(_pct(v) for v in everything["execution_s"])[:5]   # the 5 lowest of them all
+    captions = [c.value for c in at.caption]
+    assert any(f"共 {n:,} 个项目" in c and "可用侧栏筛选条件或上方的项目选择缩小范围" in c for c in captions)
+    years = next(d.value for d in at.dataframe if "adjustment_s" in d.value.columns)
+    n_years = len(next(d.value for d in full.dataframe if "adjustment_s" in d.value.columns))
+    assert len(years) == 5 and any(f"共 {n_years:,} 个项目年度" in c for c in captions)
+    vendors = next(d.value for d in at.dataframe if "vendor_s" in d.value.columns)
+    pairs = next(d.value for d in full.dataframe if "vendor_s" in d.value.columns)
+    assert "projects" in vendors.columns and "short_name" not in vendors.columns   # one row per vendor
+    assert len(vendors) == min(5, pairs["vendor_s"].nunique())
+    assert any(f"{len(pairs):,} 个“项目 × 单位”组合" in c for c in captions)
+    en = run_page("budget", lang="en")
+    assert any(f"The table lists the 5 projects with the lowest execution rates (not reported last) (of {n:,} projects)"
+               in c.value for c in en.caption)

@@ -110,3 +110,25 @@ def test_english():
 def test_url_keeps_the_project(pid):
     at = run_page("outcomes", project=pid)
     assert pid in str(at.query_params["project"])
+
+
+def test_a_selection_too_large_to_list_keeps_its_counts_and_lists_the_targets_not_met_first(tables, monkeypatch):
+    """Beyond capped.MAX_ROWS rows (500; 5 here) the target counts still cover every target, the tables list
+    5 rows (targets not met first) and captions say how many there are in all."""
+    from perfeval import capped, outcomes
+
+    full = run_page("outcomes")
+    monkeypatch.setattr(capped, "MAX_ROWS", 5)
+    at = run_page("outcomes")
+    assert not at.exception
+    assert [(m.label, m.value) for m in at.metric] == [(m.label, m.value) for m in full.metric]
+    o = tables("outcomes").merge(tables("metrics")[["metric_key", "category"]], on="metric_key")
+    n_figures = int(o["category"].isin(outcomes.CATEGORY_ORDER).sum())
+    norm = next(d.value for d in at.dataframe if "per_wan_s" in d.value.columns)
+    assert len(norm) == 5
+    captions = "\n".join(c.value for c in at.caption)
+    assert f"（共 {n_figures:,} 条成效数值）" in captions
+    targets = next(d.value for d in at.dataframe if "verdict_s" in d.value.columns)
+    n_targets = len(tables("targets"))
+    assert len(targets) == 5 and all(v.startswith("❌") for v in targets["verdict_s"])
+    assert f"（共 {n_targets:,} 项目标）" in captions

@@ -87,3 +87,24 @@ def test_english():
 def test_url_keeps_the_project(pid):
     at = run_page("satisfaction", project=pid)
     assert pid in str(at.query_params["project"])
+
+
+def test_a_selection_too_large_to_list_counts_every_survey_and_lists_the_lowest_first(monkeypatch):
+    """Beyond capped.MAX_ROWS rows (500; 5 here) the status counts still cover every project, the table lists
+    the 5 lowest satisfaction rates and a caption says how many there are in all."""
+    from perfeval import capped
+
+    full = run_page("satisfaction")
+    monkeypatch.setattr(capped, "MAX_ROWS", 5)
+    at = run_page("satisfaction")
+    assert not at.exception
+    assert [(m.label, m.value) for m in at.metric] == [(m.label, m.value) for m in full.metric]
+    table = next(d.value for d in at.dataframe if "status" in d.value.columns)
+    everything = next(d.value for d in full.dataframe if "status" in d.value.columns)
+    assert len(table) == 5
+
+    def rate(text):
+        return float(text.split("%")[0]) if "%" in text else float("inf")
+    rates = [rate(v) for v in table["satisfaction"]]
+    assert rates == sorted(rate(v) for v in everything["satisfaction"])[:5]
+    assert any(f"（共 {len(everything):,} 个项目）" in c.value for c in at.caption)

@@ -300,3 +300,82 @@ def test_payments_queries_merge_spellings(gate):
     lines = gate.query("payments_lines", Scope.everything(), project_id="A").set_index("payment_id")
     assert list(lines["respelled"]) == [False, True, False]
     assert lines.loc["P2", "vendor"] == "甲公司" and lines.loc["P2", "spelling"] == "甲公司（旧写法）"
+
+
+# ------------------------------------------------------------------ the portfolio from SQL sums (budget_portfolio)
+def _groups():
+    """Rows as queries/budget_portfolio.sql gives them: one per cut-off date (NaT = undated)."""
+    return pd.DataFrame({
+        "as_of": [pd.Timestamp("2022-12-31"), pd.Timestamp("2023-06-30"), pd.NaT],
+        "projects": [2, 1, 2],
+        "n_budget": [2, 1, 0], "budget": [300.0, 100.0, None],
+        "n_received": [2, 1, 1], "received": [280.0, 100.0, 50.0],
+        "n_spent": [2, 1, 1], "spent": [250.0, 40.0, 60.0],
+        "n_unspent": [2, 1, 1], "unspent": [30.0, 60.0, -10.0],
+        "arrival_n": [2, 1, 0], "arrival_num": [280.0, 100.0, None], "arrival_den": [300.0, 100.0, None],
+        "execution_n": [2, 1, 1], "execution_num": [250.0, 40.0, 60.0], "execution_den": [280.0, 100.0, 50.0],
+    })
+
+
+def test_portfolio_totals_sum_the_groups_and_count_the_missing():
+    totals = budget.portfolio_totals(_groups())
+    assert totals == {"projects": 5, "budget": 400.0, "received": 430.0, "spent": 350.0, "unspent": 80.0,
+                      "no_budget": 2}
+    none = budget.portfolio_totals(_groups().assign(n_budget=0, budget=None))
+    assert none["budget"] is None and none["no_budget"] == 5           # not reported, never 0
+    empty = budget.portfolio_totals(_groups().iloc[0:0])
+    assert empty["projects"] == 0 and empty["received"] is None
+
+
+def test_portfolio_reading_is_weighted_and_interim_when_a_counted_project_is():
+    reading, n, left = budget.portfolio_reading(_groups(), "execution", ceiling=budget.EXECUTION_CEILING)
+    assert reading.value == pytest.approx(350 / 430) and (n, left) == (4, 1)
+    assert reading.interim and reading.status == "interim"              # the 2023-06-30 group counts
+    reading, n, left = budget.portfolio_reading(_groups(), "arrival")
+    assert reading.value == pytest.approx(380 / 400) and (n, left) == (3, 2)
+    only_year_end = _groups().iloc[[0, 2]]
+    reading, *_ = budget.portfolio_reading(only_year_end, "execution", 0.8, ceiling=budget.EXECUTION_CEILING)
+    assert not reading.interim and reading.status == "met"              # (250 + 60) / 330 ≥ 80 %
+    reading, n, left = budget.portfolio_reading(_groups().assign(arrival_n=0), "arrival")
+    assert reading.status == "not_reported" and (n, left) == (0, 5)
+    with pytest.raises(ValueError):
+        budget.portfolio_reading(_groups(), "spent")
+
+
+def test_cutoff_summary_counts_takes_one_row_per_date():
+    pairs = [(pd.Timestamp("2022-12-31"), 3), (pd.Timestamp("2023-06-30"), 2), (pd.NaT, 1), (None, 1),
+             (pd.Timestamp("2024-06-30"), 0)]
+    assert budget.cutoff_summary_counts(pairs) == (
+        "数据截至：3 个项目为年末数据（截至 2022-12-31）；2 个项目为非年末数据（截至 2023-06-30）；2 个项目未注明截至日期")
+    values = [pd.Timestamp("2022-12-31")] * 3 + [pd.Timestamp("2023-06-30")] * 2 + [pd.NaT, None]
+    assert budget.cutoff_summary_counts(pairs, "en") == budget.cutoff_summary(values, "en")
+    assert budget.cutoff_summary_counts([]) == "数据截至：无项目"
+
+
+def test_notes_need_says_which_inputs_the_notes_read(tables):
+    """money_notes gives the same sentences when a page leaves out the inputs notes_need says it will not read
+    (every seed and demo project, both languages)."""
+    from perfeval.db import DataGate, Lake, Scope
+    from tests.conftest import DATA
+
+    gate = DataGate(Lake(DATA))
+    flt = dict(region=None, year_from=None, year_to=None, category=None, evaluator_type=None)
+    rows = gate.query("budget_projects", Scope.everything(), **flt, project_id=None).to_dict("records")
+    needed = {"fund": 0, "sub": 0}
+    for r in rows:
+        by_fund = gate.query("budget_by_fund_source", Scope.everything(), project_id=r["project_id"])
+        by_sub = gate.query("budget_by_subproject", Scope.everything(), project_id=r["project_id"])
+        need_fund, need_sub = budget.notes_need(r)
+        needed["fund"] += need_fund
+        needed["sub"] += need_sub
+        for lang in ("zh", "en"):
+            assert (budget.money_notes(r, by_fund if need_fund else None, by_sub if need_sub else None, lang)
+                    == budget.money_notes(r, by_fund, by_sub, lang)), r["project_id"]
+    assert needed["fund"] >= 1 and needed["sub"] >= 1   # 天水 overspent, and reports no budget
+
+
+def test_notes_need():
+    assert budget.notes_need({"budget": None, "estimated_investment": 6602.39, "received": 800, "spent": 866.47}) \
+        == (True, True)
+    assert budget.notes_need({"budget": 1150, "received": 1150, "spent": 824.81}) == (False, False)
+    assert budget.notes_need({"budget": None, "received": None, "spent": 5}) == (False, False)

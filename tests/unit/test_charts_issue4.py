@@ -201,3 +201,29 @@ def test_targets_chart_names_projects_and_puts_misses_first_when_too_many():
 def test_trend_grid_names_the_project_when_asked():
     fig = charts_outcomes.trend_grid(_trend_rows(), ZH, with_project=True)
     assert fig.layout.annotations[0].text == "接报诈骗警情同比下降率（福田）"
+
+
+def test_vendor_totals_bars_name_vendors_not_projects_and_say_how_many_are_drawn():
+    df = pd.DataFrame({"vendor": ["浙江百应科技有限公司", "陕西卓正会计师事务所有限公司", None],
+                       "amount": [94.0, 185.05, 18.92], "projects": [3, 1, 2], "payment_lines": [4, 1, 2],
+                       "n_spellings": [1, 2, 0], "n_known_spellings": [1, 2, 1]})
+    fig = charts_budget.vendor_totals_bars(df, ZH, vendors=2000)
+    bar = fig.data[0]
+    assert list(bar.y) == ["陕西卓正会计师事务所有限公司 *", "浙江百应科技有限公司", "（未注明单位）"]
+    assert list(bar.x) == [185.05, 94.0, 18.92] and list(bar.customdata) == [1, 3, 2]
+    assert "支付金额最大的 3 家（共 2,000 家）" in fig.layout.title.text and "多种写法" in fig.layout.title.text
+    fig = charts_budget.vendor_totals_bars(df.iloc[:2], EN, vendors=2)
+    assert "largest" not in fig.layout.title.text                   # every vendor is drawn
+
+
+def test_targets_chart_counts_the_targets_a_query_left_out():
+    # the page at national scale passes the 2 targets a query put first, of 50 with numbers, from many projects
+    df = pd.DataFrame({"project_id": ["a", "a"], "short_name": ["甲", "甲"], "name": ["人员数", "场数"],
+                       "year": [2022] * 2, "unit": ["人", "场"], "operator": [">="] * 2, "target_value": [10, 10],
+                       "actual_value": [8, 9], "stated_met": [None] * 2, "target_text": [None] * 2,
+                       "actual_text": [None] * 2})
+    fig = charts_outcomes.targets_chart(df, ZH, numeric_total=50, several=True)
+    assert list(fig.data[0].y) == ["甲 · 人员数 2022", "甲 · 场数 2022"]
+    assert "另有 48 项目标未画出" in fig.layout.title.text
+    fig = charts_outcomes.targets_chart(df, ZH)
+    assert list(fig.data[0].y) == ["人员数 2022", "场数 2022"] and "未画出" not in fig.layout.title.text

@@ -241,7 +241,7 @@ def gate(tmp_path_factory):
 
 
 def test_outcomes_values_query_joins_catalogue_and_spending(gate):
-    df = gate.query("outcomes_values", Scope.everything(), **NO_FILTERS, project_id=None)
+    df = gate.query("outcomes_values", Scope.everything(), **NO_FILTERS, project_id=None, categories=None, limit=None)
     assert list(df["outcome_id"]) == ["O1", "O2"]
     assert set(df["direction"]) == {"higher"} and set(df["name_zh"]) == {"宣传场数"}
     assert list(df["spent_total"]) == [80, 80]

@@ -180,3 +180,11 @@ def test_survey_projects_query_keeps_projects_without_a_survey(tmp_path):
     assert list(table["status"]) == ["有调查数据", "未开展 / 未披露"]
     assert table["stated_valid_rate_check"][0] == "✅ 一致"            # 180 / 200 = 0.9
     assert views[0].satisfaction_moe == pytest.approx(1.96 * math.sqrt(0.8 * 0.2 / 180), rel=1e-4)  # n = valid
+
+
+def test_status_counts_fill_every_status_in_order():
+    counts = pd.DataFrame({"status": ["none", "figures"], "surveys": [3, 2]})
+    assert survey.status_counts(counts) == {"figures": 2, "score": 0, "conclusion": 0, "none": 3}
+    assert list(survey.status_counts(counts)) == list(survey.STATUSES)
+    with pytest.raises(ValueError):
+        survey.status_counts(pd.DataFrame({"status": ["maybe"], "surveys": [1]}))
