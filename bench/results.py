@@ -54,7 +54,14 @@ def machine() -> dict:
 
 def write_json(entries: list[Entry], info: dict, path: pathlib.Path = RESULTS) -> None:
     path.write_text(json.dumps({"machine": info, "entries": [e.as_dict() for e in entries]},
-                               ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+                               ensure_ascii=False, indent=1, default=_plain) + "\n", encoding="utf-8")
+
+
+def _plain(value):
+    """numpy scalars (a numpy bool from a pandas comparison, say) as the Python value they hold."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {value!r}")
 
 
 def _fmt(v, unit="") -> str:
