@@ -101,7 +101,7 @@ from_url("all", "w_cmp_all", lambda v: v == "1")
 # -- the pool of peers and the chosen units ----------------------------------------------------------
 if mode == "districts":
     pool = state.query("district_summary", year=year, metric_key=metric, **fp)
-    pool = pool.assign(unit=pool["region_code"], unit_label=pool["region_short"])
+    pool = pool.assign(unit=pool["region_code"], unit_label=compare.unique_region_labels(pool))  # 第03区 → 天津市第03区 where names repeat
     url_param, unit_word = "districts", t("地区", "districts")
 else:
     projects = projects_of()  # every project: the pool, and their other years (同比)

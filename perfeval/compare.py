@@ -417,6 +417,27 @@ def short_region_label(row: Mapping) -> str:
     return str(row.get("region_code", ""))
 
 
+def unique_region_labels(df: pd.DataFrame) -> list[str]:
+    """A label per row of ``df`` (columns region_code, province, city, district, region_short) that tells
+    the regions apart: the short name (福田区) where it is unique among the rows, else the city and district
+    (天津市第03区), else province, city and district, else that plus the region code. Across a country many
+    districts share a name (第03区), and a chart grouped by a shared label would merge them."""
+    def joined(cols):
+        out = []
+        for r in df[[c for c in cols if c in df.columns]].itertuples(index=False):
+            out.append("".join(v for v in r if isinstance(v, str) and v.strip()))
+        return out
+
+    labels = list(df["region_short"].astype(str))
+    for candidate in (joined(("city", "district")), joined(("province", "city", "district"))):
+        counts = pd.Series(labels).value_counts()
+        if counts.max() <= 1 if len(counts) else True:
+            return labels
+        labels = [c if counts[lab] > 1 and c else lab for lab, c in zip(labels, candidate)]
+    counts = pd.Series(labels).value_counts()
+    return [f"{lab}（{code}）" if counts[lab] > 1 else lab for lab, code in zip(labels, df["region_code"].astype(str))]
+
+
 def with_series(projects: pd.DataFrame) -> pd.DataFrame:
     """``projects`` (compare_projects rows) plus ``region_short`` (`short_region_label`) and ``series``
     (`series_key`). Per row: pass the projects shown, not the whole pool."""

@@ -12,6 +12,7 @@ from perfeval import charts_compare, compare, fmt
 from perfeval.ui import state
 
 LAG_GAP = compare.LAG_GAP
+MAX_LAGGING = 10  # lagging regions listed (worst first); the rest are counted
 
 
 def render(f: state.Filters) -> None:
@@ -23,7 +24,8 @@ def render(f: state.Filters) -> None:
     if len(summary) < compare.MIN_UNITS:
         st.caption(t("当前筛选范围内不足两个地区，无法对比。", "Fewer than two regions in the filters: nothing to compare."))
         return
-    summary = summary.assign(unit_label=summary["region_short"])  # compare.short_region_label, in SQL
+    # the short name (compare.short_region_label, in SQL), with the city where names repeat (第03区)
+    summary = summary.assign(unit_label=compare.unique_region_labels(summary))
     top = list(summary["region_code"])[:compare.MAX_UNITS]
     st.markdown(f"[{t('在地区对比页打开前 8 个地区 ›', 'Open the top 8 in Compare ›')}]"
                 f"({state.link('compare', districts=','.join(top))})")
@@ -58,7 +60,11 @@ def render(f: state.Filters) -> None:
     st.markdown("**" + t("落后地区（及落后方面）", "Districts that lag (and on what)") + "**")
     lines = compare.lagging_lines(summary, level1, t, lang, gap=LAG_GAP)
     if lines:
-        st.markdown("\n".join(f"- {line}" for line in lines))
+        st.markdown("\n".join(f"- {line}" for line in lines[:MAX_LAGGING]))
+        if len(lines) > MAX_LAGGING:
+            st.caption(t(f"共 {len(lines):,} 个地区落后，此处列出落后最多的 {MAX_LAGGING} 个；用侧栏的地区筛选查看其余。",
+                         f"{len(lines):,} regions lag; the {MAX_LAGGING} furthest behind are listed. "
+                         "Filter by region in the sidebar to see the others."))
         st.caption(t(f"落后：低于同类地区中位数 {LAG_GAP * 100:.0f} 个百分点以上，或低于四分位距下限（离群）；"
                      "同类地区不足 3 个的方面不判断。",
                      f"Lagging: more than {LAG_GAP * 100:.0f} percentage points below the median of the regions, "

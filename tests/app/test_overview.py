@@ -74,3 +74,19 @@ def test_demo_view_counts_the_demo_projects_and_shows_the_badge(tables):
     assert metric(at, "项目数") == str(len(projects))
     assert any("示例数据" in w.value for w in at.warning)
     assert f"3 份评价报告（真实数据）；{n_demo} 个示例项目（非真实数据）" in texts(at)
+
+
+def test_lagging_regions_beyond_the_limit_are_counted_not_listed(monkeypatch):
+    from perfeval.ui import districts
+
+    def lagging(at):
+        return [line for m in at.markdown if m.value.startswith("- **") for line in m.value.splitlines()]
+
+    at = run_page("overview")
+    lines = lagging(at)
+    assert len(lines) >= 2, "the demo portfolio has lagging districts"
+    assert "地区落后，此处列出" not in texts(at)
+    monkeypatch.setattr(districts, "MAX_LAGGING", 1)
+    at = run_page("overview")
+    assert lagging(at) == lines[:1]
+    assert f"共 {len(lines)} 个地区落后，此处列出落后最多的 1 个" in texts(at)

@@ -383,3 +383,19 @@ def test_metric_options_are_counts_and_amounts(gate):
     assert "dissuaded_persons" in set(opts["metric_key"])
     assert not set(opts["unit"]) & {"%", "名", "个月", "天", "起"}
     assert opts["projects"].is_monotonic_decreasing
+
+
+def test_region_labels_add_the_city_only_where_district_names_repeat():
+    df = pd.DataFrame({
+        "region_code": ["120103", "130103", "440304", "1201", "130203", "130303"],
+        "province": ["天津市", "河北省", "广东省", "天津市", "河北省", "河北省"],
+        "city": ["天津市", "石家庄市", "深圳市", "天津市", "唐山市", "唐山市"],
+        "district": ["第03区", "第03区", "福田区", None, "路南区", "路南区"],
+        "region_short": ["第03区", "第03区", "福田区", "天津市", "路南区", "路南区"]})
+    labels = compare.unique_region_labels(df)
+    assert labels[:4] == ["天津市第03区", "石家庄市第03区", "福田区", "天津市"]
+    # same city and district name twice: the province does not help either, the code does
+    assert labels[4:] == ["河北省唐山市路南区（130203）", "河北省唐山市路南区（130303）"]
+    assert len(set(labels)) == len(labels)
+    unique = df.iloc[[2, 3]]
+    assert compare.unique_region_labels(unique) == ["福田区", "天津市"]
