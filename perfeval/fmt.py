@@ -102,3 +102,26 @@ def date(value, lang: str = "zh") -> str:
     if is_missing(value):
         return not_reported(lang)
     return str(value)[:10]
+
+
+# How many characters of a metric's value fit on one card, by cards per row (Streamlit's metric font
+# in the page's centred layout, measured on screenshots: "3,088,262.67" fits four to a row,
+# "42,100,709.06" does not; a CJK character counts as two).
+CARD_CHARS = {4: 12, 3: 15, 2: 24}
+
+
+def display_width(text: str) -> int:
+    """Width of ``text`` in half-width characters (a CJK or other wide character counts two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in str(text))
+
+
+def cards_per_row(values: list[str], wanted: int) -> int:
+    """How many metric cards to put in a row so that every value fits: ``wanted`` (≤ 4) if they do,
+    else fewer (at least 2, or 1 when only one is wanted)."""
+    widest = max((display_width(v) for v in values), default=0)
+    n = wanted
+    while n > 2 and widest > CARD_CHARS.get(n, CARD_CHARS[4]):
+        n -= 1
+    return max(1, min(n, wanted))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from perfeval import fmt
 from perfeval.portfolio import sources_note
 from perfeval.ui import state
 
@@ -38,7 +39,11 @@ def page_header(title: str, df: pd.DataFrame | None = None) -> None:
 
 
 def kpi_row(items: list[tuple[str, str]], help_texts: list[str | None] | None = None) -> None:
-    """A row of st.metric cards from (label, formatted value) pairs."""
-    cols = st.columns(len(items))
-    for i, (col, (label, value)) in enumerate(zip(cols, items)):
-        col.metric(label, value, help=(help_texts[i] if help_texts else None))
+    """Rows of st.metric cards from (label, formatted value) pairs: one row, or more where a value would
+    not fit its card (a national total of 42,100,709.06 万元 is cut off four to a row)."""
+    per_row = fmt.cards_per_row([value for _, value in items], len(items))
+    helps = list(help_texts) if help_texts else [None] * len(items)
+    for start in range(0, len(items), per_row):
+        cols = st.columns(per_row)
+        for col, (label, value), help_text in zip(cols, items[start:start + per_row], helps[start:start + per_row]):
+            col.metric(label, value, help=help_text)

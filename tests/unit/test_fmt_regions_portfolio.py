@@ -176,3 +176,15 @@ def test_region_options_sql_is_the_python_definition_on_a_bench_lake(n):
     old, new = _both(DataGate(Lake(lake)), Scope.everything())
     assert len(old) > 1000
     assert new == old
+
+
+def test_metric_cards_per_row_shrink_only_when_a_value_would_not_fit():
+    from perfeval import fmt
+
+    national = ["42,100,709.06", "42,855,738.72", "39,767,476.52", "3,088,262.67"]
+    assert fmt.cards_per_row(national, 4) == 3            # 13 characters do not fit four to a row
+    assert fmt.cards_per_row(national[3:], 4) == 4        # 12 do
+    assert fmt.cards_per_row(["4,865.28", "5,365.44", "91.5", "3"], 4) == 4
+    assert fmt.cards_per_row(["1" * 20], 4) == 2          # never fewer than two …
+    assert fmt.cards_per_row(["x"], 1) == 1               # … unless one was asked for
+    assert fmt.display_width("未披露") == 6 and fmt.display_width("12.5%") == 5
