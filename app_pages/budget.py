@@ -119,7 +119,7 @@ if not one:
                      + ("." if many else "; all are in the table.")))
     rows = ranked if many else sel
     table = rows.assign(
-        link=[state.link("budget", project=p) for p in rows["project_id"]],
+        link=state.links("budget", "project", rows["project_id"]),
         cutoff=[budget.cutoff_text(a, lang) for a in rows["as_of"]],
         arrival_s=[fmt.pct(v, lang) for v in rows["arrival_rate"]],
         execution_s=[fmt.pct(v, lang) for v in rows["execution_rate"]],

@@ -231,7 +231,7 @@ else:
     table = shown.assign(rank=range(1, len(shown) + 1), exec_pct=pct_text(shown["execution_rate"]),
                          sat_pct=pct_text(shown["satisfaction"]), per_wan=num_text(shown["outcome_per_wan"]),
                          score=[fmt.score(v, lang) for v in shown["reported_total_score"]],
-                         link=[state.link("project", project=pid) for pid in shown["project_id"]])
+                         link=state.links("project", "project", shown["project_id"]))
     st.dataframe(
         table[["rank", "display_name", "region_short", "year", "score", "reported_grade", "exec_pct",
                "per_wan", "sat_pct", "link"]],
@@ -326,7 +326,7 @@ else:
     yt = yoy.assign(name=yoy["project_id"].map(info["unit_label"]), region=yoy["project_id"].map(info["region_short"]),
                     code=yoy["project_id"].map(info["region_code"]),
                     exec_pct=yoy["execution_rate"] * 100, change_exec_pp=yoy["change_execution_rate"] * 100,
-                    link=[state.link("project", project=pid) for pid in yoy["project_id"]])
+                    link=state.links("project", "project", yoy["project_id"]))
     yt = yt.sort_values(["code", "name"])
     st.dataframe(
         yt[["name", "year", "reported_total_score", "change_reported_total_score", "exec_pct",
@@ -360,7 +360,7 @@ if mode == "districts":
     mine = chosen_projects[chosen_projects["region_code"] == drill].sort_values(["year", "project_id"])  # every year
     st.dataframe(
         mine.assign(exec_pct=pct_text(mine["execution_rate"]),
-                    link=[state.link("project", project=pid) for pid in mine["project_id"]])[
+                    link=state.links("project", "project", mine["project_id"]))[
             ["display_name", "year", "category", "reported_total_score", "reported_grade", "exec_pct", "link"]],
         hide_index=True, width="stretch",
         column_config={
