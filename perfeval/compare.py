@@ -11,6 +11,8 @@ never zero: it has no percentile, is no outlier and changes nothing year on year
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -422,19 +424,21 @@ def unique_region_labels(df: pd.DataFrame) -> list[str]:
     the regions apart: the short name (福田区) where it is unique among the rows, else the city and district
     (天津市第03区), else province, city and district, else that plus the region code. Across a country many
     districts share a name (第03区), and a chart grouped by a shared label would merge them."""
-    def joined(cols):
-        out = []
-        for r in df[[c for c in cols if c in df.columns]].itertuples(index=False):
-            out.append("".join(v for v in r if isinstance(v, str) and v.strip()))
-        return out
+    def joined(cols):  # the non-blank names of ``cols`` run together, vectorised (thousands of regions)
+        out = pd.Series("", index=df.index, dtype="string")
+        for c in cols:
+            if c in df.columns:
+                v = df[c].astype("string").fillna("")
+                out = out + v.where(v.str.strip() != "", "")
+        return out.tolist()
 
     labels = list(df["region_short"].astype(str))
-    for candidate in (joined(("city", "district")), joined(("province", "city", "district"))):
-        counts = pd.Series(labels).value_counts()
-        if counts.max() <= 1 if len(counts) else True:
+    for cols in (("city", "district"), ("province", "city", "district")):
+        counts = Counter(labels)
+        if all(n == 1 for n in counts.values()):
             return labels
-        labels = [c if counts[lab] > 1 and c else lab for lab, c in zip(labels, candidate)]
-    counts = pd.Series(labels).value_counts()
+        labels = [c if counts[lab] > 1 and c else lab for lab, c in zip(labels, joined(cols))]
+    counts = Counter(labels)
     return [f"{lab}（{code}）" if counts[lab] > 1 else lab for lab, code in zip(labels, df["region_code"].astype(str))]
 
 
