@@ -13,6 +13,7 @@ from perfeval.ui import state
 
 LAG_GAP = compare.LAG_GAP
 MAX_LAGGING = 10  # lagging regions listed (worst first); the rest are counted
+MAX_CHART_UNITS = 20  # regions drawn in the grade and budget charts (ranking order)
 
 
 def render(f: state.Filters) -> None:
@@ -73,6 +74,12 @@ def render(f: state.Filters) -> None:
         st.caption(t("没有明显落后的地区（或可比地区不足 3 个）。",
                      "No region lags clearly (or fewer than 3 regions compare)."))
 
-    c1, c2 = st.columns(2)  # districts in ranking order, top first
-    c1.plotly_chart(charts_compare.grade_by_unit(summary, t), width="stretch")
-    c2.plotly_chart(charts_compare.budget_vs_spent(summary, t), width="stretch")
+    # districts in ranking order, top first; one bar row each, so a country's thousands would make a
+    # chart a hundred thousand pixels tall: the charts stop at MAX_CHART_UNITS, the table above has all
+    charted = summary.head(MAX_CHART_UNITS)
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(charts_compare.grade_by_unit(charted, t), width="stretch")
+    c2.plotly_chart(charts_compare.budget_vs_spent(charted, t), width="stretch")
+    if len(summary) > MAX_CHART_UNITS:
+        st.caption(t(f"图中为排名前 {MAX_CHART_UNITS} 的地区（共 {len(summary):,} 个），全部地区见上表。",
+                     f"The charts show the top {MAX_CHART_UNITS} of {len(summary):,} regions; the table above lists all."))

@@ -90,3 +90,22 @@ def test_lagging_regions_beyond_the_limit_are_counted_not_listed(monkeypatch):
     at = run_page("overview")
     assert lagging(at) == lines[:1]
     assert f"共 {len(lines)} 个地区落后，此处列出落后最多的 1 个" in texts(at)
+
+
+def test_district_charts_stop_at_the_limit_and_say_so(monkeypatch):
+    import json
+
+    from perfeval.ui import districts
+
+    def units_charted(at):
+        charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        grades = next(c for c in charts if "各地区评价等级分布" in str(c["layout"].get("title")))
+        return len(grades["data"][0]["y"])
+
+    at = run_page("overview")
+    n = units_charted(at)
+    assert n >= 4 and "全部地区见上表" not in texts(at)
+    monkeypatch.setattr(districts, "MAX_CHART_UNITS", 3)
+    at = run_page("overview")
+    assert units_charted(at) == 3
+    assert f"图中为排名前 3 的地区（共 {n} 个），全部地区见上表。" in texts(at)
