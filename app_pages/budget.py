@@ -57,8 +57,8 @@ rate_help = [
     t("实际支出 ÷ 到位资金", "spent ÷ received") + (t(f"（{miss_exe} 个项目未披露，未计入）", f" ({miss_exe} not reported, left out)") if miss_exe else ""),
 ]
 if one is None:
-    rate_items += [(t("项目数", "Projects"), f"{totals['projects']}"),
-                   (t("未披露预算的项目", "Projects without a budget"), f"{totals['no_budget']}")]
+    rate_items += [(t("项目数", "Projects"), f"{int(totals['projects']):,}"),
+                   (t("未披露预算的项目", "Projects without a budget"), f"{int(totals['no_budget']):,}")]
     rate_help += [None, None]
 else:
     rate_items += [(t("估算总投资（万元）", "Estimated investment (10k CNY)"), fmt.number(one.get("estimated_investment"), 2, lang)),

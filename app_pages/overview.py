@@ -23,7 +23,7 @@ if df.empty:
 k = portfolio_kpis(df)
 # two rows of three, so that portfolio totals (tens of thousands of 万元) are not cut off
 common.kpi_row([
-    (t("项目数", "Projects"), f"{k.projects}"),
+    (t("项目数", "Projects"), f"{k.projects:,}"),
     (t("平均得分", "Mean score"), fmt.score(k.mean_score, lang)),
     (t("加权预算执行率", "Weighted execution rate"), fmt.pct(k.execution_rate, lang)),
 ], [None, None, t("Σ实际支出 ÷ Σ到位资金（仅计两项均披露的项目）", "Σ spent ÷ Σ received, over projects reporting both")])
