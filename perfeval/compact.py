@@ -3,7 +3,8 @@
 Imports land as immutable batches, and a lake partitioned by province × year holds hundreds of small
 files per table. Every query opens every file of the tables it reads, so at 100 000 projects the file
 count, not the rows, sets the time (docs/performance.md). ``python -m perfeval compact`` rewrites the
-Parquet files of each table that has several into one file, ``<table dir>/compacted-<stamp>.parquet``:
+Parquet files of each table that has several in one top-level folder of the lake (``lake/``, ``demo/`` …;
+rows never move between those folders) into one file, ``<table dir>/compacted-<stamp>.parquet``:
 
 - the rows and columns are exactly those of the files it replaces (checked before anything moves: the
   row count and an order-independent sum of row hashes must match), sorted by project so that a
@@ -52,13 +53,21 @@ class Compacted:
     archive: pathlib.Path      # where the replaced files went
 
 
-def plan(lake: Lake, min_files: int = 2) -> dict[str, list[pathlib.Path]]:
-    """The tables with at least ``min_files`` live Parquet files, and those files."""
-    out = {}
+def plan(lake: Lake, min_files: int = 2) -> list[tuple[str, list[pathlib.Path]]]:
+    """(table, its live Parquet files) for each group of ``min_files`` or more to merge.
+
+    Files are grouped by table and by the lake's top-level folder they are in (``lake/``, ``demo/`` …):
+    a compaction never moves rows from one such folder to another, so the committed demonstration
+    portfolio stays in ``demo/`` whatever is imported beside it.
+    """
+    out = []
     for t in schema.TABLES:
         _, parquets = lake.table_files(t.name)
-        if len(parquets) >= min_files:
-            out[t.name] = parquets
+        groups: dict[str, list[pathlib.Path]] = {}
+        for p in parquets:
+            parts = p.relative_to(lake.root).parts
+            groups.setdefault(parts[0] if len(parts) > 1 else "", []).append(p)
+        out += [(t.name, files) for _, files in sorted(groups.items()) if len(files) >= min_files]
     return out
 
 
@@ -160,7 +169,7 @@ def compact(root: str | os.PathLike, tables: list[str] | None = None, min_files:
     done = []
     with _locked(root):
         todo = plan(lake, min_files)
-        for table, files in todo.items():
+        for table, files in todo:
             if tables and table not in tables:
                 continue
             stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
@@ -185,9 +194,10 @@ def add_compact_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentPars
 def compact_command(args: argparse.Namespace) -> int:
     if args.dry_run:
         todo = plan(Lake(args.data), args.min_files)
-        for table, files in todo.items():
+        for table, files in todo:
             if not args.table or table in args.table:
-                print(f"{table}: {len(files)} 个文件 / files")
+                where = files[0].relative_to(pathlib.Path(args.data).resolve()).parts[0]
+                print(f"{table}: {len(files)} 个文件 / files ({where}/)")
         if not todo:
             print("无需压缩 / nothing to compact")
         return 0

@@ -29,7 +29,7 @@ def _tables(root):
 def batched(tmp_path):
     """The bundled lake with the demo tables of SPLIT cut into 3 batches each, in two layouts:
     ``lake/<table>/batch=<i>/part.parquet`` (folder named after the table) for all but surveys, and
-    ``b<i>/surveys.parquet`` (file named after the table) for surveys."""
+    ``batches/b<i>/surveys.parquet`` (file named after the table) for surveys."""
     root = tmp_path / "data"
     shutil.copytree(DATA, root)
     con = duckdb.connect()
@@ -37,7 +37,7 @@ def batched(tmp_path):
         src = root / "demo" / f"{table}.parquet"
         for i in range(3):
             if table == "surveys":
-                out = root / f"b{i}" / "surveys.parquet"
+                out = root / "batches" / f"b{i}" / "surveys.parquet"
             else:
                 out = root / "lake" / table / f"batch={i}" / "part.parquet"
             out.parent.mkdir(parents=True)
@@ -141,7 +141,7 @@ def test_only_one_compaction_at_a_time(batched):
 def test_csv_files_are_never_rewritten(tmp_path):
     root = tmp_path / "data"
     shutil.copytree(DATA, root)
-    assert compact.plan(Lake(root)) == {}  # the bundled lake: CSV seeds and one Parquet per demo table
+    assert compact.plan(Lake(root)) == []  # the bundled lake: CSV seeds and one Parquet per demo table
     assert compact.compact(root) == []
 
 
@@ -159,3 +159,19 @@ def test_cli_dry_run_lists_and_compact_merges(batched, capsys):
 
 def _filters():
     return {"region": None, "year_from": None, "year_to": None, "category": None, "evaluator_type": None}
+
+
+def test_rows_never_move_between_top_level_folders(batched):
+    """A batch imported under lake/ is not merged with the committed demo/targets.parquet."""
+    demo = batched / "demo" / "targets.parquet"
+    before = demo.read_bytes()
+    (batched / "lake" / "targets" / "batch=9").mkdir(parents=True)
+    shutil.copy2(demo, batched / "lake" / "targets" / "batch=9" / "part.parquet")
+    assert "targets" not in [t for t, _ in compact.plan(Lake(batched))]  # one file in demo/, one in lake/
+    shutil.copy2(demo, batched / "lake" / "targets" / "part-b.parquet")
+    groups = [(t, sorted(p.relative_to(batched).parts[0] for p in files)) for t, files in compact.plan(Lake(batched))]
+    assert ("targets", ["lake", "lake"]) in groups
+    (done,) = compact.compact(batched, tables=["targets"])
+    assert done.files == 2 and done.path.relative_to(batched).parts[:2] == ("lake", "targets")
+    assert demo.read_bytes() == before
+    assert Lake(batched).table_files("targets")[1] == sorted([demo, done.path])
