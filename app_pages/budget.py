@@ -235,6 +235,18 @@ if one:
                          "The report gives receipts and spending for the whole project only; a sub-project's "
                          "“payment lines” is the sum of its rows in the payment table."))
 
+def vendor_table(df, before: list[str], after: list[str]) -> None:
+    """The vendors table: ``before`` columns, vendor (统一名称), amount, ``after`` columns, lines, spellings."""
+    labels = {"short_name": t("项目", "Project"), "vendor_s": t("承办单位", "Vendor"),
+              "amount_s": t("金额（万元）", "Amount (10k CNY)"), "projects": t("项目数", "Projects"),
+              "payment_lines": t("支付笔数", "Lines"), "spellings": t("支付表中的写法", "Spelling in the payment table")}
+    cols = before + ["vendor_s", "amount_s"] + after + ["payment_lines", "spellings"]
+    st.dataframe(df.assign(
+        vendor_s=[v if isinstance(v, str) else t("（未注明单位）", "(no vendor named)") for v in df["vendor"]],
+        amount_s=[fmt.number(v, 2, lang) for v in df["amount"]],
+    )[cols], hide_index=True, width="stretch", column_config={c: labels[c] for c in cols if c in labels})
+
+
 # -- vendors ----------------------------------------------------------------------------------------------
 st.subheader(t("承办单位支付", "Payments to vendors"))
 # with no project picked: the vendors' totals across the selection in SQL; listed per project × vendor only
@@ -253,13 +265,7 @@ if top is not None and len(top) and capped.is_capped(top["pairs"].iloc[0]):
         more = len(flagged) - budget.MAX_SPELLING_WARNINGS
         st.caption(t(f"另有 {more} 家单位有多种写法，见下表“支付表中的写法”。",
                      f"{more} more vendors are spelled several ways; see the table's spellings."))
-    st.dataframe(top.assign(
-        vendor_s=[v if isinstance(v, str) else t("（未注明单位）", "(no vendor named)") for v in top["vendor"]],
-        amount_s=[fmt.number(v, 2, lang) for v in top["amount"]],
-    )[["vendor_s", "amount_s", "projects", "payment_lines", "spellings"]], hide_index=True, width="stretch",
-        column_config={"vendor_s": t("承办单位", "Vendor"), "amount_s": t("金额（万元）", "Amount (10k CNY)"),
-                       "projects": t("项目数", "Projects"), "payment_lines": t("支付笔数", "Lines"),
-                       "spellings": t("支付表中的写法", "Spelling in the payment table")})
+    vendor_table(top, before=[], after=["projects"])
     st.caption(t(f"每家单位为所选项目的合计（{n_pairs:,} 个“项目 × 单位”组合，共 {n_vendors:,} 家单位）。",
                  f"Each vendor's total over the selected projects ({n_pairs:,} project × vendor pairs, "
                  f"{n_vendors:,} vendors).")
@@ -276,13 +282,7 @@ else:
             st.warning(t(f"⚠️ 同一单位两种写法：{r['known_spellings']}，统一为 {r['vendor']}（写法作为数据保留）。",
                          f"⚠️ One vendor spelled two ways: {r['known_spellings']}; shown as {r['vendor']} "
                          "(the spellings are kept as data)."))
-        st.dataframe(vendors.assign(
-            vendor_s=[v if isinstance(v, str) else t("（未注明单位）", "(no vendor named)") for v in vendors["vendor"]],
-            amount_s=[fmt.number(v, 2, lang) for v in vendors["amount"]],
-        )[["short_name", "vendor_s", "amount_s", "payment_lines", "spellings"]], hide_index=True, width="stretch",
-            column_config={"short_name": t("项目", "Project"), "vendor_s": t("承办单位", "Vendor"),
-                           "amount_s": t("金额（万元）", "Amount (10k CNY)"), "payment_lines": t("支付笔数", "Lines"),
-                           "spellings": t("支付表中的写法", "Spelling in the payment table")})
+        vendor_table(vendors, before=["short_name"], after=[])
         if one:
             with st.expander(t("支付明细", "Payment lines")):
                 lines = state.query("payments_lines", project_id=pid)
