@@ -96,6 +96,8 @@ def _table(name: str, cols: dict) -> pa.Table:
         if isinstance(v, tuple):  # (integer codes, distinct values): dictionary-encoded strings
             codes, values = v
             arr = pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(values, pa.string()))
+        elif isinstance(v, pa.Array):
+            arr = v
         elif v is None:
             arr = None
         else:
@@ -211,6 +213,9 @@ def generate(n: int, out: pathlib.Path | None = None, seed: int = SEED) -> pathl
                 node_score[:, j] = np.round(node_score[:, kids].sum(axis=1), 2)
     rep_p = np.repeat(idx, k)
     tile = np.tile(np.arange(k), n)
+    # every other project states only its leaves' weights and scores, as 福田's report does (天津's states
+    # its dimensions): the subtotals above are left blank for the dashboard to sum
+    subtotal_blank = (rep_p % 2 == 1) & (np.array([r[2] for r in TREE])[tile] < 3)
     code_values = [r[0] for r in TREE]
     parents = [r[1] for r in TREE]
     parent_values = sorted({p for p in parents if p})
@@ -222,7 +227,8 @@ def generate(n: int, out: pathlib.Path | None = None, seed: int = SEED) -> pathl
             pa.array(parent_codes, pa.int32(), mask=parent_codes < 0), pa.array(parent_values, pa.string())),
         "level": np.array([r[2] for r in TREE], np.int32)[tile],
         "name": (tile, [r[3] for r in TREE]),
-        "weight": node_weight.ravel(), "reported_score": node_score.ravel(),
+        "weight": pa.array(node_weight.ravel(), pa.float64(), mask=subtotal_blank),
+        "reported_score": pa.array(node_score.ravel(), pa.float64(), mask=subtotal_blank),
         "sort_order": (tile + 1).astype(np.int32),
         "source": src_col(n * k),
     })

@@ -1,6 +1,7 @@
 -- Which indicators lose the selected projects the most points (leaves below level 1, matched by name)?
 -- Parameters: $region, $year_from, $year_to, $category, $evaluator_type (the sidebar filters; NULL = any).
--- One row per indicator name: indicator, indicator_en, dimension (its level-1 ancestor's name), projects,
+-- One row per indicator name: indicator, indicator_en, dimension (its level-1 ancestor's name; the most common
+-- one, of equally common names the first in code-point order), projects,
 -- weight and points_lost (分, summed over the projects that state both), score_rate (fraction).
 -- Largest loss first. A level-1 node without children (天津) is a dimension, not an indicator here.
 WITH t AS (
@@ -20,8 +21,8 @@ WITH t AS (
     LEFT JOIN t p2 ON p2.project_id = p1.project_id AND p2.code = p1.parent_code
 )
 SELECT name AS indicator,
-       coalesce(any_value(name_en) FILTER (WHERE name_en IS NOT NULL), name) AS indicator_en,
-       mode(dimension) AS dimension,
+       coalesce(min(name_en), name) AS indicator_en,
+       mode(dimension ORDER BY dimension) AS dimension,
        count(DISTINCT project_id) AS projects,
        sum(weight) AS weight,
        round(sum(weight - reported_score), 4) AS points_lost,
