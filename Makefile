@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: serve test test-fast system-deps bench
+.PHONY: serve test test-fast system-deps bench plotly-bundle
 
 $(VENV)/.stamp-app: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,3 +38,9 @@ test-fast: $(VENV)/.stamp-test
 
 bench: $(VENV)/.stamp-test system-deps
 	$(PY) -m bench
+
+# Rebuild static/plotly-perfeval.min.js (the app's own plotly.js, committed; perfeval/ui/plot.py) after
+# changing the trace types in frontend/plotly/entry.js. Needs Node.js and the npm registry; the app,
+# the tests and CI use the committed file and need neither.
+plotly-bundle:
+	cd frontend/plotly && npm ci --no-audit --no-fund && sh build.sh

@@ -6,7 +6,7 @@ Deep link: ``budget?project=<project_id>`` focuses on one project; ``&target=95`
 import streamlit as st
 
 from perfeval import budget, capped, charts_budget, fmt
-from perfeval.ui import common, project_focus, state
+from perfeval.ui import common, plot, project_focus, state
 
 t = state.tr()
 lang = state.lang()
@@ -78,8 +78,8 @@ cut = budget.cutoff_text(one.get("as_of"), lang) if one else (
     t("含非年末数据", "includes interim figures") if execution.interim else None)
 for col, reading, zh, en in ((g1, arrival, "资金到位率", "Arrival rate"), (g2, execution, "预算执行率", "Execution rate")):
     sub = budget.status_text(reading, lang) + (f" · {cut}" if cut else "")
-    col.plotly_chart(charts_budget.rate_gauge(reading, t(zh, en) + scope_word, t, subtitle=sub), width="stretch",
-                     key=f"gauge_{en}")
+    plot.chart(charts_budget.rate_gauge(reading, t(zh, en) + scope_word, t, subtitle=sub),
+               key=f"gauge_{en}", where=col)
 st.caption(t(f"表盘：黑线为目标 {target_pct:g}%；红色区间低于目标 20% 以上，黄色区间接近目标，绿色区间达到目标。"
              "蓝色指针＝非年末的过程数据（数值仍会变化，不按未达标着色）；执行率的黄色指针超过目标＝支出超过到位资金。",
              f"Dial: the black line is the {target_pct:g}% target; red band more than 20% below it, amber close to it, "
@@ -112,7 +112,7 @@ if not one:
     ranked = (state.query("budget_projects_attention", **f.params(), limit=capped.MAX_ROWS) if many
               else sel.sort_values("execution_rate", na_position="last"))
     dots = ranked.head(30)
-    st.plotly_chart(charts_budget.rate_dots(dots, t, target), width="stretch")
+    plot.chart(charts_budget.rate_dots(dots, t, target))
     if n_sel > len(dots):
         st.caption(t(f"图中为预算执行率最低的 {len(dots)} 个项目（共 {n_sel:,} 个）" + ("。" if many else "，全部项目见下表。"),
                      f"The chart shows the {len(dots)} projects with the lowest execution rate (of {n_sel:,})"
@@ -146,21 +146,20 @@ if not one:
                 e = budget.gauge_reading(r["execution_rate"], target, r["as_of"], ceiling=budget.EXECUTION_CEILING)
                 c1, c2 = st.columns(2)
                 sub = budget.cutoff_text(r["as_of"], lang)
-                c1.plotly_chart(charts_budget.rate_gauge(a, f"{r['short_name']} · " + t("资金到位率", "arrival"), t,
-                                                         subtitle=budget.status_text(a, lang) + " · " + sub, height=230),
-                                width="stretch", key=f"ga_{r['project_id']}")
-                c2.plotly_chart(charts_budget.rate_gauge(e, f"{r['short_name']} · " + t("预算执行率", "execution"), t,
-                                                         subtitle=budget.status_text(e, lang) + " · " + sub, height=230),
-                                width="stretch", key=f"ge_{r['project_id']}")
+                plot.chart(charts_budget.rate_gauge(a, f"{r['short_name']} · " + t("资金到位率", "arrival"), t,
+                                                    subtitle=budget.status_text(a, lang) + " · " + sub, height=230),
+                           key=f"ga_{r['project_id']}", where=c1)
+                plot.chart(charts_budget.rate_gauge(e, f"{r['short_name']} · " + t("预算执行率", "execution"), t,
+                                                    subtitle=budget.status_text(e, lang) + " · " + sub, height=230),
+                           key=f"ge_{r['project_id']}", where=c2)
 
 # -- the money path -------------------------------------------------------------------------------------
 st.subheader(t("资金流向", "Money path"))
 steps = budget.money_steps(totals["budget"] if miss_arr == 0 or one else None, totals["received"], totals["spent"])
 if steps:
-    st.plotly_chart(charts_budget.money_waterfall(
+    plot.chart(charts_budget.money_waterfall(
         steps, t, subtitle=None if one or miss_arr == 0 else t("部分项目未披露预算，从到位资金起算",
-                                                               "some projects report no budget: starts at received")),
-        width="stretch")
+                                                               "some projects report no budget: starts at received")))
 else:
     st.info(t("报告未披露预算、到位与支出（未披露）。", "No budget, receipts or spending reported."))
 
@@ -179,7 +178,7 @@ else:
 if yearly.empty:
     st.info(t("没有分年度的资金数据（未披露）。", "No yearly money figures (not reported)."))
 else:
-    st.plotly_chart(charts_budget.year_bars(yearly, t), width="stretch")
+    plot.chart(charts_budget.year_bars(yearly, t))
     if n_year_projects > 1:
         st.caption(t("图中为所选项目的逐年合计；某年有项目未披露某项时，该项当年合计不画（未披露），以免少计。下表按项目列出。",
                      "The chart sums the selected projects per year; where a project of a year leaves a measure out, "
@@ -228,7 +227,7 @@ if one:
     subs = state.query("budget_by_subproject", project_id=pid)
     if subs["subproject_id"].notna().any():
         st.subheader(t("子项目", "Sub-projects"))
-        st.plotly_chart(charts_budget.subproject_bars(subs, t), width="stretch")
+        plot.chart(charts_budget.subproject_bars(subs, t))
         whole = subs[subs["subproject_id"].isna()]
         if len(whole) and subs.loc[subs["subproject_id"].notna(), "spent"].isna().all():
             st.caption(t("报告只给出整个项目的到位与支出，未按子项目拆分；子项目的“支付明细合计”为支付表各行之和。",
@@ -254,8 +253,7 @@ st.subheader(t("承办单位支付", "Payments to vendors"))
 top = None if one else state.query("payments_vendor_totals", **f.params(), limit=capped.MAX_ROWS)
 if top is not None and len(top) and capped.is_capped(top["pairs"].iloc[0]):
     n_vendors, n_pairs = int(top["vendors"].iloc[0]), int(top["pairs"].iloc[0])
-    st.plotly_chart(charts_budget.vendor_totals_bars(top.head(budget.MAX_CHART_VENDORS), t, n_vendors),
-                    width="stretch")
+    plot.chart(charts_budget.vendor_totals_bars(top.head(budget.MAX_CHART_VENDORS), t, n_vendors))
     flagged = top[(top["n_known_spellings"] > 1) | (top["n_spellings"] > 1)]
     for r in flagged.head(budget.MAX_SPELLING_WARNINGS).to_dict("records"):
         st.warning(t(f"⚠️ 同一单位多种写法：{r['known_spellings'] or r['spellings']}，统一为 {r['vendor']}（写法作为数据保留）。",
@@ -276,7 +274,7 @@ else:
     if vendors.empty:
         st.info(t("报告未披露支付明细（未披露）。", "No payment lines reported (not reported)."))
     else:
-        st.plotly_chart(charts_budget.vendor_bars(vendors, t), width="stretch")
+        plot.chart(charts_budget.vendor_bars(vendors, t))
         flagged = vendors[(vendors["n_known_spellings"] > 1) | (vendors["n_spellings"] > 1)]
         for r in flagged.to_dict("records"):
             st.warning(t(f"⚠️ 同一单位两种写法：{r['known_spellings']}，统一为 {r['vendor']}（写法作为数据保留）。",

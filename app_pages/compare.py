@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from perfeval import charts_compare, compare, fmt
-from perfeval.ui import common, state
+from perfeval.ui import common, plot, state
 
 t = state.tr()
 lang = state.lang()
@@ -192,7 +192,7 @@ else:
     rl = rl.assign(unit_label=rl["unit"].map(labels), indicator=rl["indicator_key"].map(key_labels))
     builder = charts_compare.rates_bars if style == "bars" or len(keys) < 3 else charts_compare.rates_radar
     title = t(f"{LEVELS[level]}得分率（Σ得分 ÷ Σ分值）", f"{LEVELS[level]} score rate (Σscore ÷ Σweight)")
-    st.plotly_chart(builder(rl, t, title), width="stretch")
+    plot.chart(builder(rl, t, title))
 
 # -- ranking ------------------------------------------------------------------------------------------
 st.subheader(t("排名", "Ranking"))
@@ -276,7 +276,7 @@ short_labels = {per_wan: (f"{metric_label}<br>（{metric_units.get(metric, '')}/
 view["measure_label"] = [short_labels.get(m, key_labels.get(m, m)) for m in view["measure"]]
 view["value_text"] = [fmt_value[m](v) for m, v in zip(view["measure"], view["value"])]
 view = view.set_index("unit").loc[[u for u in chosen if u in set(view["unit"])]].reset_index()
-st.plotly_chart(charts_compare.percentile_heatmap(view, t), width="stretch")
+plot.chart(charts_compare.percentile_heatmap(view, t))
 peers_n = len(peers)
 peer_word = unit_word if mode == "districts" else t("同类别项目", "projects of the same categories")
 st.caption(t(f"百分位：在当前筛选范围{'（' + str(year) + '年）' if year else ''}的 {peers_n} 个{peer_word}中，"
@@ -348,7 +348,7 @@ else:
     if len(series) <= compare.MAX_UNITS:
         lines = mine_yoy[mine_yoy["series"].isin(series)]
         lines = lines.assign(series_label=[compare.strip_years(s) for s in lines["unit_label"]])
-        st.plotly_chart(charts_compare.yoy_lines(lines, t), width="stretch")
+        plot.chart(charts_compare.yoy_lines(lines, t))
     else:
         st.caption(t(f"共 {len(series)} 个项目序列，逐年折线图仅在不超过 {compare.MAX_UNITS} 个时显示。",
                      f"{len(series)} series: the yearly line chart shows for {compare.MAX_UNITS} or fewer."))

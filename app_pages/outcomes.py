@@ -7,7 +7,7 @@ import streamlit as st
 
 from perfeval import capped, charts_outcomes, outcomes
 from perfeval.survey import missing
-from perfeval.ui import common, project_focus, state
+from perfeval.ui import common, plot, project_focus, state
 
 MAX_CARD_PROJECTS = 3   # beyond this, a table compares the projects instead of a wall of cards
 MAX_TREND_SERIES = 12
@@ -84,7 +84,7 @@ else:
     if len(trend_rows):
         n_series = int(trend_rows["series"].iloc[0])
         st.subheader(t("逐年变化", "Year by year"))
-        st.plotly_chart(charts_outcomes.trend_grid(trend_rows, t, with_project=n_projects > 1), width="stretch")
+        plot.chart(charts_outcomes.trend_grid(trend_rows, t, with_project=n_projects > 1))
         st.caption(charts_outcomes.trend_legend(t)
                    + (t(f"（仅显示前 {MAX_TREND_SERIES} 组，共 {n_series} 组）", f" (first {MAX_TREND_SERIES} of {n_series} shown)")
                       if n_series > MAX_TREND_SERIES else ""))
@@ -144,14 +144,14 @@ else:
     many = pid is None and capped.is_capped(n_targets)
     if many:  # the targets not met first, as many as the chart draws and the table lists
         if int(tsum["with_actual"]):
-            st.plotly_chart(charts_outcomes.targets_chart(
+            plot.chart(charts_outcomes.targets_chart(
                 state.query("targets_attention", **f.params(), numeric_only=True, limit=charts_outcomes.MAX_TARGET_BARS),
-                t, numeric_total=int(tsum["numeric"]), several=int(tsum["numeric_projects"]) > 1), width="stretch")
+                t, numeric_total=int(tsum["numeric"]), several=int(tsum["numeric_projects"]) > 1))
         targets = state.query("targets_attention", **f.params(), numeric_only=False, limit=capped.MAX_ROWS)
     else:
         targets = state.query("targets_list", **f.params(), project_id=pid)
         if targets["actual_value"].notna().any():
-            st.plotly_chart(charts_outcomes.targets_chart(targets, t), width="stretch")
+            plot.chart(charts_outcomes.targets_chart(targets, t))
     verdicts = [outcomes.target_verdict(r) for r in targets.to_dict("records")]
     table = targets.assign(
         year_s=["" if missing(y) else str(int(y)) for y in targets["year"]],

@@ -4,7 +4,7 @@ import streamlit as st
 from perfeval import charts, fmt
 from perfeval.portfolio import portfolio_kpis
 from perfeval.regions import region_label
-from perfeval.ui import common, districts, scorecard, state
+from perfeval.ui import common, districts, plot, scorecard, state
 
 TABLE_ROWS = 500           # rows of the ranked table (a longer list is for the filters to narrow)
 AUDIT_MAX_PROJECTS = 500   # above this, the ranked table carries no audit column
@@ -99,4 +99,4 @@ districts.render(f)
 
 scorecard.render_overview(f)
 
-st.plotly_chart(charts.score_vs_execution(df, t), width="stretch")
+plot.chart(charts.score_vs_execution(df, t))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from perfeval import charts, fmt
 from perfeval.regions import region_label
-from perfeval.ui import common, project_focus, state
+from perfeval.ui import common, plot, project_focus, state
 
 t = state.tr()
 lang = state.lang()
@@ -66,7 +66,7 @@ else:
         st.caption(t("报告未直接给出一级指标的分值和得分，图表中为其下级指标之和（计算值，标“*”）。",
                      "The report states no level-1 weights or scores; they are summed from the indicators "
                      "below (computed, marked “*”)."))
-    st.plotly_chart(charts.level1_breakdown(l1, t), width="stretch")
+    plot.chart(charts.level1_breakdown(l1, t))
     shown = l1.assign(
         name=[t.pick(r, "name", "name_en") for r in l1.to_dict("records")],
         weight_s=[fmt.score(v, lang) + ("*" if d else "") for v, d in zip(l1["weight"], l1["derived"])],

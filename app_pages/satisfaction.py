@@ -7,7 +7,7 @@ Deep link: ``satisfaction?project=<project_id>`` focuses on one project.
 import streamlit as st
 
 from perfeval import capped, charts_survey, fmt, survey
-from perfeval.ui import common, project_focus, state
+from perfeval.ui import common, plot, project_focus, state
 
 t = state.tr()
 lang = state.lang()
@@ -76,7 +76,7 @@ if one:
         if row["stated_valid_rate_check"] != "—":
             st.caption(t("报告所述有效率与重新计算：", "Stated valid rate against ours: ") + row["stated_valid_rate_check"])
         if v.distribution:
-            st.plotly_chart(charts_survey.distribution_bar(v.distribution, t), width="stretch")
+            plot.chart(charts_survey.distribution_bar(v.distribution, t))
             st.dataframe(charts_survey.distribution_table(v.distribution, t), hide_index=True)
         else:
             st.caption(t("报告未披露五级满意度分布（很满意 / 较满意 / 一般 / 不太满意 / 不满意）。",
@@ -94,7 +94,7 @@ if not one:
     by_status = survey.status_counts(counts)
     common.kpi_row([(survey.status_label(s, lang), str(n)) for s, n in by_status.items()])
 if not one or any(v.satisfaction_rate is not None for v in views):
-    st.plotly_chart(charts_survey.satisfaction_comparison(names[:40], views[:40], t), width="stretch")
+    plot.chart(charts_survey.satisfaction_comparison(names[:40], views[:40], t))
     if many:
         st.caption(t(f"图中为满意度最低的 {len(names[:40])} 个（共 {n_rows:,} 个）。",
                      f"The chart shows the {len(names[:40])} with the lowest satisfaction (of {n_rows:,})."))

@@ -24,7 +24,8 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.pages import routed_pages
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-CHART = '[data-testid="stPlotlyChart"] .main-svg'
+CHART = '.pe-chart .main-svg'  # a chart drawn by perfeval.ui.plot
+ST_CHART = '[data-testid="stPlotlyChart"] .main-svg'  # one drawn by st.plotly_chart
 HELLO_READY = 'h1:has-text("Hello")'
 # 20 Mbit/s down, 10 Mbit/s up, 20 ms round trip: a modest link between a station and the data centre
 INTRANET = {"offline": False, "latency": 20, "downloadThroughput": 20e6 / 8, "uploadThroughput": 10e6 / 8}
@@ -109,7 +110,8 @@ def measure(lake: pathlib.Path, n: int, project_id: str, reps: int = 2, limit_s:
     run = pathlib.Path(tempfile.mkdtemp(prefix=f"perfeval-bench-{n}-"))
     apps = {"app": AppProcess(data=lake, log_dir=run, memory_limit=APP_MEMORY_LIMIT),
             "hello": AppProcess(script=ROOT / "bench" / "hello_app.py", log_dir=run),
-            "hello_chart": AppProcess(script=ROOT / "bench" / "hello_chart_app.py", log_dir=run)}
+            "hello_chart": AppProcess(script=ROOT / "bench" / "hello_chart_app.py", log_dir=run),
+            "hello_plot": AppProcess(script=ROOT / "bench" / "hello_plot_app.py", log_dir=run)}
     proxies = {}
     out: list[Entry] = []
     try:
@@ -128,15 +130,21 @@ def measure(lake: pathlib.Path, n: int, project_id: str, reps: int = 2, limit_s:
             for mode, network in modes:
                 base = {k: (proxies[k].url if mode.startswith("nginx") else a.url) for k, a in apps.items()}
                 hello = _median_visit(browser, base["hello"] + "/", HELLO_READY, network, reps + 1, limit_s)
-                hchart = _median_visit(browser, base["hello_chart"] + "/", CHART, network, reps, limit_s)
+                hchart = _median_visit(browser, base["hello_chart"] + "/", ST_CHART, network, reps, limit_s)
+                hplot = _median_visit(browser, base["hello_plot"] + "/", CHART, network, reps, limit_s)
                 out.append(Entry(f"browser_first_view:hello_world:{mode}", n, hello["seconds"], "s", None, None,
                                  note=f"{hello['bytes'] or 0:,.0f} bytes, JS {hello['script_s'] or 0:.2f} s"))
                 out.append(Entry(f"browser_first_chart:hello_chart:{mode}", n, hchart["seconds"], "s",
                                  "hello world", hello["seconds"],
-                                 note=f"one small Plotly chart; {hchart['bytes'] or 0:,.0f} bytes, "
+                                 note=f"one small chart by st.plotly_chart; {hchart['bytes'] or 0:,.0f} bytes, "
                                       f"JS {hchart['script_s'] or 0:.2f} s"))
-                log(f"  [{mode}] hello {hello['seconds']} s, hello+chart {hchart['seconds']} s "
-                    f"({(hchart['bytes'] or 0) / 1e6:.1f} MB)")
+                out.append(Entry(f"browser_first_chart:hello_plot:{mode}", n, hplot["seconds"], "s",
+                                 "hello world", hello["seconds"],
+                                 note=f"the same chart by perfeval.ui.plot; {hplot['bytes'] or 0:,.0f} bytes, "
+                                      f"JS {hplot['script_s'] or 0:.2f} s"))
+                log(f"  [{mode}] hello {hello['seconds']} s, hello+st.plotly_chart {hchart['seconds']} s "
+                    f"({(hchart['bytes'] or 0) / 1e6:.1f} MB), hello+plot.chart {hplot['seconds']} s "
+                    f"({(hplot['bytes'] or 0) / 1e6:.1f} MB)")
                 for pg in pages:
                     if network and pg.url not in THROTTLED_PAGES:
                         continue

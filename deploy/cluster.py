@@ -194,17 +194,6 @@ def make_cert(cert_dir: str | os.PathLike, host: str = "localhost") -> tuple[pat
     return cert, key
 
 
-def plotly_chunk() -> str:
-    """The file name of the installed Streamlit's Plotly chunk (content-hashed: it changes with the
-    Streamlit version, so the proxy configuration is rendered from the installed package)."""
-    import streamlit
-    js = pathlib.Path(streamlit.__file__).parent / "static" / "static" / "js"
-    found = sorted(js.glob("PlotlyChart.*.js"))
-    if len(found) != 1:
-        raise RuntimeError(f"expected one PlotlyChart.*.js in {js}, found {[p.name for p in found]}")
-    return found[0].name
-
-
 def render_site(upstream_ports: list[int], http_port: int, https_port: int, cert: pathlib.Path,
                 key: pathlib.Path, cache_dir: pathlib.Path, server_name: str = "_",
                 upstream_host: str = "127.0.0.1") -> str:
@@ -216,7 +205,6 @@ def render_site(upstream_ports: list[int], http_port: int, https_port: int, cert
                  "@CERT@": str(cert), "@KEY@": str(key), "@CACHE_DIR@": str(cache_dir),
                  "@LOCATIONS@": LOCATIONS.read_text(encoding="utf-8").rstrip("\n")}.items():
         text = text.replace(k, v)
-    text = text.replace("@PLOTLY_JS@", plotly_chunk())
     assert "@" not in "".join(line.split("#")[0] for line in text.splitlines()), "unfilled placeholder"
     return text
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from perfeval import charts_compare, compare, fmt
-from perfeval.ui import state
+from perfeval.ui import plot, state
 
 LAG_GAP = compare.LAG_GAP
 MAX_LAGGING = 10  # lagging regions listed (worst first); the rest are counted
@@ -78,8 +78,8 @@ def render(f: state.Filters) -> None:
     # chart a hundred thousand pixels tall: the charts stop at MAX_CHART_UNITS, the table above has all
     charted = summary.head(MAX_CHART_UNITS)
     c1, c2 = st.columns(2)
-    c1.plotly_chart(charts_compare.grade_by_unit(charted, t), width="stretch")
-    c2.plotly_chart(charts_compare.budget_vs_spent(charted, t), width="stretch")
+    plot.chart(charts_compare.grade_by_unit(charted, t), where=c1)
+    plot.chart(charts_compare.budget_vs_spent(charted, t), where=c2)
     if len(summary) > MAX_CHART_UNITS:
         st.caption(t(f"图中为排名前 {MAX_CHART_UNITS} 的地区（共 {len(summary):,} 个），全部地区见上表。",
                      f"The charts show the top {MAX_CHART_UNITS} of {len(summary):,} regions; the table above lists all."))

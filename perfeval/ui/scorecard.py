@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from perfeval import audit, charts_scorecard, fmt, scoring
-from perfeval.ui import state
+from perfeval.ui import plot, state
 
 SEVERITY_ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
 SEVERITY_LABEL = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "note")}
@@ -136,9 +136,9 @@ def render_project(project_id: str) -> None:
                          f"{n_manual} indicators are manual: the report does not publish their rules, so the "
                          f"reported scores are kept, not recomputed."))
     c1, c2 = st.columns([3, 2])
-    c1.plotly_chart(charts_scorecard.indicator_treemap(tree, t, total.get("reported")), width="stretch",
-                    key=f"sc_tree_{project_id}")
-    c2.plotly_chart(charts_scorecard.points_lost_bars(tree, t), width="stretch", key=f"sc_lost_{project_id}")
+    plot.chart(charts_scorecard.indicator_treemap(tree, t, total.get("reported")),
+                    key=f"sc_tree_{project_id}", where=c1)
+    plot.chart(charts_scorecard.points_lost_bars(tree, t), key=f"sc_lost_{project_id}", where=c2)
     if not tree.empty:
         table = scorecard_table(tree, rules, lang)
         st.dataframe(table, hide_index=True, width="stretch", key=f"sc_table_{project_id}",
@@ -205,8 +205,8 @@ def render_overview(filters) -> None:
         st.info(t("当前筛选条件下没有可分析的指标得分。", "No indicator scores among the selected projects."))
         return
     c1, c2 = st.columns(2)
-    c1.plotly_chart(charts_scorecard.level1_points_lost(by_l1, t), width="stretch", key="sc_portfolio_l1")
-    c2.plotly_chart(charts_scorecard.indicator_points_lost(by_ind, t), width="stretch", key="sc_portfolio_ind")
+    plot.chart(charts_scorecard.level1_points_lost(by_l1, t), key="sc_portfolio_l1", where=c1)
+    plot.chart(charts_scorecard.indicator_points_lost(by_ind, t), key="sc_portfolio_ind", where=c2)
     if not nb.empty:
         shown = nb["short_name"].astype(str).head(10).tolist()
         names = "、".join(shown) + ("等" if len(nb) > len(shown) else "")

@@ -36,3 +36,17 @@ def metric(at: AppTest, label: str) -> str:
         if m.label == label:
             return m.value
     raise KeyError(f"no metric {label!r}; have {[m.label for m in at.metric]}")
+
+
+def chart_specs(at: AppTest) -> list[str]:
+    """The figure JSON of each chart on the page, in page order (perfeval.ui.plot draws every chart as a
+    components-v2 element: an AppTest sees a ``bidi_component`` whose data carries the figure)."""
+    import json
+
+    from perfeval.ui.plot import COMPONENT
+
+    out = []
+    for el in at.get("bidi_component"):
+        if el.proto.component_name.endswith(COMPONENT):
+            out.append(json.loads(el.proto.json)["spec"])
+    return out

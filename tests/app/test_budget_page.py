@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from tests.app.helpers import metric, run_page, texts
+from tests.app.helpers import chart_specs, metric, run_page, texts
 
 TJ = "tj-2022-fraud-ops"
 FT = "ft-2021-2023-anti-fraud-service"
@@ -13,8 +13,8 @@ TS = "ts-2021-security-informatization"
 def _gauges(at):
     """{title's first line: (value, bar colour)} of the gauge charts on the page."""
     out = {}
-    for el in at.get("plotly_chart"):
-        spec = json.loads(el.proto.spec)
+    for text in chart_specs(at):
+        spec = json.loads(text)
         for tr in spec.get("data", []):
             if tr.get("type") == "indicator":
                 title = spec["layout"]["title"]["text"].split("<br>")[0]

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from tests.app.helpers import run_page, texts
+from tests.app.helpers import chart_specs, run_page, texts
 
 D1, D7, D9 = "990101", "990107", "990109"
 
@@ -20,9 +20,9 @@ def frame_with(at, column):
 
 
 def first_chart(at):
-    charts = at.get("plotly_chart")
+    charts = chart_specs(at)
     assert charts, "no chart"
-    return json.loads(charts[0].proto.spec)
+    return json.loads(charts[0])
 
 
 def badge(at) -> bool:

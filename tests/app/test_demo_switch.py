@@ -9,7 +9,7 @@ import pathlib
 import pyarrow.parquet as pq
 import pytest
 
-from tests.app.helpers import run_page
+from tests.app.helpers import chart_specs, run_page
 from tests.conftest import DATA
 
 PAGES = sorted(p.stem for p in (pathlib.Path(__file__).resolve().parents[2] / "app_pages").glob("*.py")
@@ -33,8 +33,7 @@ def demo_traces(at, pickers: bool = True) -> list[str]:
                             | cells.str.contains("demo-9901")]
                 if len(bad):
                     hits.append(f"dataframe {i} column {col}: {bad.iloc[0]!r}")
-    for i, c in enumerate(at.get("plotly_chart")):
-        spec = c.proto.spec
+    for i, spec in enumerate(chart_specs(at)):
         if PLACE in spec or "demo-9901" in spec:
             hits.append(f"chart {i}")
     for kind in ("selectbox", "multiselect", "radio") if pickers else ():

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from tests.app.helpers import run_page, texts
+from tests.app.helpers import chart_specs, run_page, texts
 
 TJ = "tj-2022-fraud-ops"
 FT = "ft-2021-2023-anti-fraud-service"
@@ -51,8 +51,8 @@ def test_futian_trends_and_direction_aware_deltas():
     assert rate.value == "86.35%" and rate.delta.startswith("+3.35")
     decline = cards["接报诈骗警情同比下降率"]                       # 27.40% → 7.76% → 32.41%
     assert decline.value == "32.41%"
-    trend = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
-                 if "接报诈骗警情同比下降率" in json.dumps(json.loads(c.proto.spec)["layout"].get("annotations", []),
+    trend = next(json.loads(s) for s in chart_specs(at)
+                 if "接报诈骗警情同比下降率" in json.dumps(json.loads(s)["layout"].get("annotations", []),
                                                        ensure_ascii=False))
     texts_by_trace = [tr.get("text") for tr in trend["data"]]
     assert ["27.40%", "7.76%", "32.41%"] in texts_by_trace

@@ -3,7 +3,7 @@
 The tests about the three real reports run with the demonstration portfolio switched off (``demo=0``);
 the demo view is tested for its count and its 示例数据 badge.
 """
-from tests.app.helpers import metric, run_page, texts
+from tests.app.helpers import chart_specs, metric, run_page, texts
 
 
 def test_kpis_come_from_the_three_reports():
@@ -98,7 +98,7 @@ def test_district_charts_stop_at_the_limit_and_say_so(monkeypatch):
     from perfeval.ui import districts
 
     def units_charted(at):
-        charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        charts = [json.loads(s) for s in chart_specs(at)]
         grades = next(c for c in charts if "各地区评价等级分布" in str(c["layout"].get("title")))
         return len(grades["data"][0]["y"])
 

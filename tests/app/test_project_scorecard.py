@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from tests.app.helpers import run_page, texts
+from tests.app.helpers import chart_specs, run_page, texts
 
 FT = "ft-2021-2023-anti-fraud-service"
 TJ = "tj-2022-fraud-ops"
@@ -14,7 +14,7 @@ TS = "ts-2021-security-informatization"
 
 def charts(at):
     """The figures of the page as plotly JSON dicts."""
-    return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+    return [json.loads(s) for s in chart_specs(at)]
 
 
 def values(array):

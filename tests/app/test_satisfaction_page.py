@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from tests.app.helpers import metric, run_page, texts
+from tests.app.helpers import chart_specs, metric, run_page, texts
 
 TJ = "tj-2022-fraud-ops"
 FT = "ft-2021-2023-anti-fraud-service"
@@ -24,7 +24,7 @@ def test_tianshui_counts_and_margin_of_error():
     assert metric(at, "误差范围（95%，百分点）") == f"±{by_hand:.2f}" == "±5.45"
     assert "正态近似" in texts(at)
     assert "报告所述有效率与重新计算：✅ 一致" in texts(at)
-    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    chart = json.loads(chart_specs(at)[0])
     assert chart["data"][0]["error_y"]["visible"]
 
 
@@ -55,7 +55,7 @@ def test_comparison_of_the_three_reports_has_no_zero():
     assert rows["福田反诈骗服务 2021—2023"]["status"] == "仅有文字结论"
     for r in rows.values():
         assert "0" not in (r["issued"], r["valid"])
-    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    chart = json.loads(chart_specs(at)[0])
     assert "天津电诈运行保障经费：大于95分" in chart["layout"]["title"]["text"]
 
 

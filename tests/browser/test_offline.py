@@ -29,7 +29,7 @@ def test_every_page_and_widget_stays_on_localhost(page, app_url, request_log, re
     for pg in routed_pages():
         ui.open_page(page, f"{app_url}/{pg.url}?project={FT}")
         # what a person touches: hover a chart (the plotly mode bar), open an expander and a select box
-        chart = page.locator('[data-testid="stPlotlyChart"]')
+        chart = page.locator(ui.CHART)
         if chart.count():
             chart.first.hover()
             page.wait_for_timeout(300)

@@ -112,6 +112,25 @@ def test_project_deep_link_opens_tianjin(page, app_url):
     assert chart.locator(".main-svg").first.is_visible()
 
 
+def test_a_chart_goes_full_screen_and_back(page, app_url):
+    """The chart's tool bar has a full-screen button (for the projector at review meetings): the chart
+    then fills the screen, and comes back to its own height."""
+    ui.open_page(page, f"{app_url}/project?project={TJ}")
+    chart = ui.chart(page, "一级指标").first
+    height = chart.locator(".main-svg").first.bounding_box()["height"]
+    chart.hover()
+    button = chart.locator('.modebar-btn[data-title="全屏"]')
+    button.click()
+    page.wait_for_function("() => document.fullscreenElement?.classList.contains('pe-chart')")
+    page.wait_for_function("() => Math.abs(document.querySelector('.pe-chart .main-svg').getBoundingClientRect()"
+                           ".height - window.innerHeight) < 2")
+    page.evaluate("() => document.exitFullscreen()")
+    page.wait_for_function("() => !document.fullscreenElement")
+    page.wait_for_function(f"() => Math.abs(document.querySelector('.pe-chart .main-svg').getBoundingClientRect()"
+                           f".height - {height}) < 2")
+    assert ui.errors(page) == []
+
+
 def test_unknown_project_says_so(page, app_url):
     ui.open_page(page, f"{app_url}/project?project=no-such-project")
     alerts = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()

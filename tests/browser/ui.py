@@ -14,13 +14,16 @@ _READY_JS = """() => {
   if (app.dataset.testScriptState !== 'notRunning') return false;
   if (app.dataset.testConnectionState !== 'CONNECTED') return false;
   if (document.querySelector('[data-stale="true"]')) return false;
-  // elements whose component code is still loading show a skeleton (the Plotly one is 4.7 MB)
+  // elements whose component code is still loading show a skeleton
   if (document.querySelector('[data-testid^="stSkeleton"], [data-testid="stAppSkeleton"]')) return false;
   if (!document.querySelector('[data-testid="stMain"] h1')) return false;
-  for (const c of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+  // every chart (perfeval.ui.plot: a .pe-chart box) has been drawn by plotly.js
+  for (const c of document.querySelectorAll('.pe-chart'))
     if (!c.querySelector('.main-svg')) return false;
   return true;
 }"""
+
+CHART = ".pe-chart"  # the box perfeval.ui.plot draws a chart in
 
 ERROR_SELECTORS = ('[data-testid="stException"]', '[data-testid="stAlertContentError"]',
                    '[data-testid="stErrorElementStack"]')
@@ -89,7 +92,7 @@ def choose(page: Page, label: str, option: str) -> None:
 
 def chart(page: Page, title: str):
     """The plotly charts whose title contains ``title`` (locate by text, expect a count)."""
-    return page.locator('[data-testid="stPlotlyChart"]').filter(
+    return page.locator(CHART).filter(
         has=page.locator(".gtitle", has_text=title))
 
 

@@ -1,0 +1,2 @@
+import Plotly from './entry.js';
+export default Plotly;
