@@ -94,7 +94,9 @@ export default function ({ parentElement, data }) {
     name: "fullscreen", title: data.fullscreen, icon: data.icon,
     click: () => (document.fullscreenElement ? document.exitFullscreen() : box.requestFullscreen()),
   };
-  const config = { responsive: true, displaylogo: false, modeBarButtonsToAdd: [fullscreen] };
+  // no link to plotly's cloud (these dashboards run on police intranets)
+  const config = { responsive: true, displaylogo: false, modeBarButtonsToAdd: [fullscreen],
+                   showLink: false, showEditInChartStudio: false, showSendToCloud: false };
   let alive = true;
   const onFullscreen = () => plotly.then((Plotly) => {
     if (!alive) return;

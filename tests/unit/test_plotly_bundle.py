@@ -82,3 +82,17 @@ def test_the_app_serves_its_static_folder():
     assert config["server"]["enableStaticServing"] is True
     from perfeval.ui.plot import BUNDLE as URL_PATH
     assert URL_PATH == "app/static/" + BUNDLE.name
+
+
+def test_the_bundle_names_no_outside_host_it_would_call():
+    """plotly.js carries a few outside addresses. The only CDN one is the map data (topojson) of geo
+    traces, which this build does not register; the Chart Studio links are off unless a figure's config
+    turns them on, and perfeval/ui/plot.py turns them off explicitly. (tests/browser/test_offline.py
+    records every request a browser makes on every page.)"""
+    text = BUNDLE.read_text(encoding="utf-8")
+    cdn = set(re.findall(r"https?://(?:fonts\.googleapis|fonts\.gstatic|cdn\.|unpkg|cdnjs)[^\"'\s)]*", text))
+    assert cdn == {"https://cdn.plot.ly/un/"}
+    assert not {"geo", "choropleth", "scattergeo", "scattermapbox", "scattermap"} & registered()
+    from perfeval.ui.plot import JS
+    for off in ("showLink: false", "showEditInChartStudio: false", "showSendToCloud: false"):
+        assert off in JS, off
