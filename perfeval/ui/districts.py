@@ -57,22 +57,10 @@ def render(f: state.Filters) -> None:
     st.caption(t("按平均报告总分排序；执行率 = Σ实际支出 ÷ Σ到位资金（仅计两项均披露的项目）。",
                  "Ranked by the mean reported score; execution = Σ spent ÷ Σ received over projects reporting both."))
 
-    level1 = state.query("district_indicators", year=None, level=1, **f.params())
-    st.markdown("**" + t("落后地区（及落后方面）", "Districts that lag (and on what)") + "**")
-    lines = compare.lagging_lines(summary, level1, t, lang, gap=LAG_GAP)
-    if lines:
-        st.markdown("\n".join(f"- {line}" for line in lines[:MAX_LAGGING]))
-        if len(lines) > MAX_LAGGING:
-            st.caption(t(f"共 {len(lines):,} 个地区落后，此处列出落后最多的 {MAX_LAGGING} 个；用侧栏的地区筛选查看其余。",
-                         f"{len(lines):,} regions lag; the {MAX_LAGGING} furthest behind are listed. "
-                         "Filter by region in the sidebar to see the others."))
-        st.caption(t(f"落后：低于同类地区中位数 {LAG_GAP * 100:.0f} 个百分点以上，或低于四分位距下限（离群）；"
-                     "同类地区不足 3 个的方面不判断。",
-                     f"Lagging: more than {LAG_GAP * 100:.0f} percentage points below the median of the regions, "
-                     "or below the interquartile fence (outlier); not judged with fewer than 3 regions."))
-    else:
-        st.caption(t("没有明显落后的地区（或可比地区不足 3 个）。",
-                     "No region lags clearly (or fewer than 3 regions compare)."))
+    # the lagging districts sit here, above the charts, but are worked out after the charts are drawn:
+    # their query (every district's level-1 scores) is the section's slowest, so the charts show first
+    lag_box = st.container()
+    lag_box.markdown("**" + t("落后地区（及落后方面）", "Districts that lag (and on what)") + "**")
 
     # districts in ranking order, top first; one bar row each, so a country's thousands would make a
     # chart a hundred thousand pixels tall: the charts stop at MAX_CHART_UNITS, the table above has all
@@ -83,3 +71,20 @@ def render(f: state.Filters) -> None:
     if len(summary) > MAX_CHART_UNITS:
         st.caption(t(f"图中为排名前 {MAX_CHART_UNITS} 的地区（共 {len(summary):,} 个），全部地区见上表。",
                      f"The charts show the top {MAX_CHART_UNITS} of {len(summary):,} regions; the table above lists all."))
+
+    level1 = state.query("district_indicators", year=None, level=1, **f.params())
+    with lag_box:
+        lines = compare.lagging_lines(summary, level1, t, lang, gap=LAG_GAP)
+        if lines:
+            st.markdown("\n".join(f"- {line}" for line in lines[:MAX_LAGGING]))
+            if len(lines) > MAX_LAGGING:
+                st.caption(t(f"共 {len(lines):,} 个地区落后，此处列出落后最多的 {MAX_LAGGING} 个；用侧栏的地区筛选查看其余。",
+                             f"{len(lines):,} regions lag; the {MAX_LAGGING} furthest behind are listed. "
+                             "Filter by region in the sidebar to see the others."))
+            st.caption(t(f"落后：低于同类地区中位数 {LAG_GAP * 100:.0f} 个百分点以上，或低于四分位距下限（离群）；"
+                         "同类地区不足 3 个的方面不判断。",
+                         f"Lagging: more than {LAG_GAP * 100:.0f} percentage points below the median of the regions, "
+                         "or below the interquartile fence (outlier); not judged with fewer than 3 regions."))
+        else:
+            st.caption(t("没有明显落后的地区（或可比地区不足 3 个）。",
+                         "No region lags clearly (or fewer than 3 regions compare)."))

@@ -109,3 +109,24 @@ def test_district_charts_stop_at_the_limit_and_say_so(monkeypatch):
     at = run_page("overview")
     assert units_charted(at) == 3
     assert f"图中为排名前 3 的地区（共 {n} 个），全部地区见上表。" in texts(at)
+
+
+def _in_page_order(node, out):
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for k in sorted(children):
+            _in_page_order(children[k], out)
+    else:
+        out.append(node)
+    return out
+
+
+def test_lagging_districts_stay_above_the_district_charts():
+    """The lagging list is worked out after the district charts are drawn (its query is the section's
+    slowest), into a place kept above them: the page reads as before."""
+    at = run_page("overview")
+    nodes = _in_page_order(at.main, [])
+    heading = next(i for i, n in enumerate(nodes) if n.type == "markdown" and "落后地区" in n.value)
+    lag_rule = next(i for i, n in enumerate(nodes) if n.type == "caption" and n.value.startswith("落后："))
+    first_chart = next(i for i, n in enumerate(nodes) if n.type == "bidi_component")
+    assert heading < lag_rule < first_chart
