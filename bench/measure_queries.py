@@ -96,7 +96,10 @@ def measure(lake: pathlib.Path, n: int, warm_runs: int = 3, log=print) -> list[E
     sample = sample_params(lake)
     entries: list[Entry] = []
     builds = []
-    ctx = mp.get_context("fork")
+    # children forked from a clean server process: forked from this one, they would inherit its address
+    # space (a lake generated in this run is gigabytes of it) and meet the RLIMIT_AS limit early
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["perfeval.db", "bench.measure_queries"])
     for name in query_names():
         for label, params in variants(name, sample):
             recv, send = ctx.Pipe(duplex=False)
