@@ -17,7 +17,7 @@ AppTests find the charts as ``bidi_component`` elements (tests/app/helpers.py ``
 """
 from __future__ import annotations
 
-import json
+import contextlib
 
 import plotly.io as pio
 import streamlit as st
@@ -131,13 +131,6 @@ def chart(fig, *, key: str | None = None, where=None) -> None:
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     data = {"spec": spec(fig), "bundle": BUNDLE, "base": f"/{base}/" if base else "/",
             "fullscreen": t("全屏", "Full screen"), "icon": _FULLSCREEN_ICON}
-    if where is None:
+    with where if where is not None else contextlib.nullcontext():
         _component(key=key, data=data, width="stretch", height="content")
-    else:
-        with where:
-            _component(key=key, data=data, width="stretch", height="content")
 
-
-def figure_of(data_json: str) -> dict:
-    """The figure a drawn chart carries (its component data as an AppTest sees it), for tests."""
-    return json.loads(json.loads(data_json)["spec"])
