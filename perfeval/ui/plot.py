@@ -101,7 +101,10 @@ export default function ({ parentElement, data }) {
   const onFullscreen = () => plotly.then((Plotly) => {
     if (!alive) return;
     const full = document.fullscreenElement === box;
-    Plotly.relayout(box, { height: full ? window.innerHeight : height });
+    // the screen's size in full screen; back to the figure's height and the page's width after (a
+    // relayout of the size turns plotly's autosize off, so it is turned on again)
+    if (full) Plotly.relayout(box, { width: window.innerWidth, height: window.innerHeight });
+    else Plotly.relayout(box, { width: null, height: height, autosize: true }).then(() => Plotly.Plots.resize(box));
   });
   box.addEventListener("fullscreenchange", onFullscreen);
   plotly.then((Plotly) => {

@@ -122,12 +122,12 @@ def test_a_chart_goes_full_screen_and_back(page, app_url):
     button = chart.locator('.modebar-btn[data-title="全屏"]')
     button.click()
     page.wait_for_function("() => document.fullscreenElement?.classList.contains('pe-chart')")
-    page.wait_for_function("() => Math.abs(document.querySelector('.pe-chart .main-svg').getBoundingClientRect()"
-                           ".height - window.innerHeight) < 2")
+    svg = "document.querySelector('.pe-chart .main-svg').getBoundingClientRect()"
+    page.wait_for_function(f"() => Math.abs({svg}.height - window.innerHeight) < 2"
+                           f" && Math.abs({svg}.width - window.innerWidth) < 2")
     page.evaluate("() => document.exitFullscreen()")
     page.wait_for_function("() => !document.fullscreenElement")
-    page.wait_for_function(f"() => Math.abs(document.querySelector('.pe-chart .main-svg').getBoundingClientRect()"
-                           f".height - {height}) < 2")
+    page.wait_for_function(f"() => Math.abs({svg}.height - {height}) < 2 && {svg}.width < window.innerWidth - 200")
     assert ui.errors(page) == []
 
 
