@@ -14,6 +14,7 @@ from perfeval.i18n import Translator
 from perfeval.survey import LEVELS, SurveyView, score_text
 
 LEVEL_COLORS = ("#1a7f37", "#7cc68d", "#d0d7de", "#f2a365", "#cf222e")
+NAMED_PER_LINE = 3  # projects without a rate named per subtitle line
 MAX_NAMED = 5        # projects without a rate named in the subtitle
 MAX_BAR_TEXT = 8     # beyond this many projects the bars carry no text (hover has it)
 
@@ -60,14 +61,25 @@ def satisfaction_comparison(names: list[str], views: list[SurveyView], t: Transl
     fig.update_yaxes(title="%", range=[0, 105], ticksuffix="%")
     title = t("满意度与知晓率（误差线：95% 置信区间，正态近似）",
               "Satisfaction and awareness (error bars: 95% confidence, normal approximation)")
+    lines = []
     if others:
         more = len(others) - MAX_NAMED
-        title += "<br><sup>" + ("；" if t.lang == "zh" else "; ").join(others[:MAX_NAMED]) + (
-            t(f"；另 {more} 个项目无满意度比例", f"; {more} more without a rate") if more > 0 else "") + "</sup>"
+        sep = "；" if t.lang == "zh" else "; "
+        named = others[:MAX_NAMED]
+        # a few names to a line: plotly does not wrap a title, and one long line runs off the chart
+        lines = [sep.join(named[i:i + NAMED_PER_LINE]) for i in range(0, len(named), NAMED_PER_LINE)]
+        if more > 0:
+            lines[-1] += t(f"；另 {more} 个项目无满意度比例", f"; {more} more without a rate")
+        title += "".join("<br><sup>" + line + "</sup>" for line in lines)
     if not with_rates:
         fig.add_annotation(text=t("所选项目均未披露满意度比例", "No selected project reports a satisfaction rate"),
                            x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font=dict(size=16, color=NEUTRAL))
-    return base_layout(fig, title, height=380)
+    fig = base_layout(fig, title, height=380 + 16 * len(lines))
+    # the project names under the bars slant when there are many; a legend below them would cover them,
+    # so it sits at the foot of the figure, under the names (plotly keeps the names clear of it)
+    fig.update_layout(legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0),
+                      margin=dict(b=40, t=50 + 16 * len(lines)))
+    return fig
 
 
 def distribution_bar(counts: dict[str, int], t: Translator, title: str | None = None) -> go.Figure:

@@ -184,6 +184,12 @@ def test_survey_comparison_names_at_most_a_few_projects_without_rates():
     fig = charts_survey.satisfaction_comparison([f"区{i}" for i in range(9)], views, ZH)
     title = fig.layout.title.text
     assert "区4：未开展 / 未披露" in title and "区5" not in title and "另 4 个项目无满意度比例" in title
+    # plotly does not wrap a title: the names go a few to a line, and the top margin grows with the lines
+    lines = title.split("<br>")[1:]
+    assert [line.count("：未开展") for line in lines] == [charts_survey.NAMED_PER_LINE, 5 - charts_survey.NAMED_PER_LINE]
+    assert fig.layout.margin.t == 50 + 16 * len(lines)
+    # the legend sits at the foot of the figure, below the slanted project names, not over them
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
 
 
 def test_targets_chart_names_projects_and_puts_misses_first_when_too_many():
