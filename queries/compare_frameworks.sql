@@ -4,8 +4,8 @@
 -- One row per project (of those given, in scope). framework_keys: the level-1 indicator keys (the name
 -- without a leading "项目", as in compare_indicators.sql) joined with "/" in the tree's order (sort_order,
 -- then key, then code); framework_signature: the same with the weights, "决策/过程/产出/效益 (21/19/30/30)":
--- a weight is the report's own, else the sum of its children's (as in compare_indicators.sql), "?" where
--- neither is given, written as Python's "%g". Both are '' for a project without a tree (a total only).
+-- a weight is the report's own, else the sum of its children's when all of theirs are known (as in
+-- compare_indicators.sql), "?" where neither is given, written as Python's "%g". Both are '' for a project without a tree (a total only).
 -- The text of perfeval.compare.framework_signature over the project's compare_indicators rows of level 1.
 -- Children are summed per parent, and only where the parent gives no weight (project_id and code are the
 -- table's key: a node is one row). NOT MATERIALIZED: each use reads only its level of the tree, instead of
@@ -25,13 +25,14 @@ n2 AS (  -- the level-2 children of level-1 nodes without a weight of their own:
     WHERE t.level = 2
 ),
 w3 AS (  -- Σ weight of the level-3 children of those level-2 nodes without a weight of their own
-    SELECT t.project_id, t.parent_code AS code, sum(t.weight) AS weight
+    SELECT t.project_id, t.parent_code AS code, CASE WHEN count(t.weight) = count(*) THEN sum(t.weight) END AS weight
     FROM tree t JOIN n2 ON n2.project_id = t.project_id AND n2.code = t.parent_code AND n2.weight IS NULL
     WHERE t.level = 3
     GROUP BY ALL
 ),
 w2 AS (  -- Σ weight of a level-1 node's level-2 children (their own, else their children's)
-    SELECT n2.project_id, n2.parent_code AS code, sum(coalesce(n2.weight, w3.weight)) AS weight
+    SELECT n2.project_id, n2.parent_code AS code,
+           CASE WHEN count(coalesce(n2.weight, w3.weight)) = count(*) THEN sum(coalesce(n2.weight, w3.weight)) END AS weight
     FROM n2 LEFT JOIN w3 USING (project_id, code)
     GROUP BY ALL
 ),

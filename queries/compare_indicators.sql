@@ -4,7 +4,8 @@
 -- One row per project × indicator node. weight and score are the report's own where it states them,
 -- else the sum of the children (derived = true), as in project_level1.sql. indicator_key is the name
 -- without a leading "项目" (项目决策 and 决策 are the same dimension), the key comparisons match on.
--- Children are summed per parent and only where a node lacks its own figure (project_id and code are
+-- Children are summed per parent (unknown if a child's figure is: a partial sum would understate it),
+-- and only where a node lacks its own figure (project_id and code are
 -- the table's key: a node is one row); NOT MATERIALIZED lets each use read only its level of the tree
 -- rather than DuckDB copying the whole tree once (4 × faster at 100 000 projects).
 WITH p AS (
@@ -24,7 +25,8 @@ t2 AS NOT MATERIALIZED (  -- level 2: every node where it is shown, else those l
                SELECT (project_id, code) FROM t1 WHERE weight IS NULL OR reported_score IS NULL))
 ),
 s3 AS (  -- the level-3 children of level-2 nodes lacking a weight or a score: summed and counted
-    SELECT project_id, parent_code AS code, sum(weight) AS weight, sum(reported_score) AS score,
+    SELECT project_id, parent_code AS code, CASE WHEN count(weight) = count(*) THEN sum(weight) END AS weight,
+           CASE WHEN count(reported_score) = count(*) THEN sum(reported_score) END AS score,
            count(*) AS children
     FROM tree
     WHERE level = 3 AND (project_id, parent_code) IN (
@@ -39,7 +41,8 @@ l2 AS NOT MATERIALIZED (
     FROM t2 LEFT JOIN s3 USING (project_id, code)
 ),
 s2 AS (
-    SELECT project_id, parent_code AS code, sum(weight) AS weight, sum(score) AS score,
+    SELECT project_id, parent_code AS code, CASE WHEN count(weight) = count(*) THEN sum(weight) END AS weight,
+           CASE WHEN count(score) = count(*) THEN sum(score) END AS score,
            count(*) AS children, bool_or(derived) AS any_derived
     FROM l2 GROUP BY ALL
 ),

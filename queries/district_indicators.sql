@@ -5,7 +5,8 @@
 -- smallest code the key has (A, B … : the report's order).
 -- score_rate = Σscore / Σweight over the region's projects that give the indicator; weights and scores
 -- are the report's own, else summed from the children (as in compare_indicators.sql).
--- Children are summed per parent and only where a node lacks its own figure (project_id and code are
+-- Children are summed per parent (unknown if a child's figure is: a partial sum would understate it),
+-- and only where a node lacks its own figure (project_id and code are
 -- the table's key: a node is one row); NOT MATERIALIZED lets each use read only its level of the tree
 -- rather than DuckDB copying the whole tree once (4 × faster at 100 000 projects).
 WITH p AS (
@@ -24,7 +25,8 @@ n2 AS NOT MATERIALIZED (
           SELECT (project_id, code) FROM n1 WHERE weight IS NULL OR reported_score IS NULL))
 ),
 s3 AS (
-    SELECT project_id, parent_code AS code, sum(weight) AS weight, sum(reported_score) AS score
+    SELECT project_id, parent_code AS code, CASE WHEN count(weight) = count(*) THEN sum(weight) END AS weight,
+           CASE WHEN count(reported_score) = count(*) THEN sum(reported_score) END AS score
     FROM tree
     WHERE level = 3 AND (project_id, parent_code) IN (
         SELECT (project_id, code) FROM n2 WHERE weight IS NULL OR reported_score IS NULL)
@@ -36,7 +38,8 @@ r2 AS NOT MATERIALIZED (
     FROM n2 LEFT JOIN s3 USING (project_id, code)
 ),
 s2 AS (
-    SELECT project_id, parent_code AS code, sum(weight) AS weight, sum(score) AS score
+    SELECT project_id, parent_code AS code, CASE WHEN count(weight) = count(*) THEN sum(weight) END AS weight,
+           CASE WHEN count(score) = count(*) THEN sum(score) END AS score
     FROM r2 GROUP BY ALL
 ),
 nodes AS (

@@ -2,23 +2,27 @@
 -- Parameters: $project_id.
 -- One row per level-1 indicator the report gives, in the report's order. weight and score are the
 -- report's own where it states them; where it states only the leaves below (福田 gives level 3 only),
--- they are summed from the children and `derived` is true. score_rate = score / weight.
+-- they are summed from the children and `derived` is true; a sum with a child's figure unknown is
+-- unknown (a partial sum would understate it). score_rate = score / weight.
 WITH tree AS (
     SELECT * FROM indicators WHERE project_id = $project_id
 ),
 l2 AS (
     SELECT c2.code, c2.parent_code,
-           coalesce(c2.weight, sum(c3.weight)) AS weight,
-           coalesce(c2.reported_score, sum(c3.reported_score)) AS score,
+           coalesce(c2.weight, CASE WHEN count(c3.weight) = count(c3.code) THEN sum(c3.weight) END) AS weight,
+           coalesce(c2.reported_score,
+                    CASE WHEN count(c3.reported_score) = count(c3.code) THEN sum(c3.reported_score) END) AS score,
            (c2.weight IS NULL AND count(c3.code) > 0) AS derived
     FROM tree c2 LEFT JOIN tree c3 ON c3.parent_code = c2.code AND c3.level = 3
     WHERE c2.level = 2
     GROUP BY c2.code, c2.parent_code, c2.weight, c2.reported_score
 )
 SELECT l1.code, l1.name, l1.name_en,
-       coalesce(l1.weight, sum(l2.weight)) AS weight,
-       coalesce(l1.reported_score, sum(l2.score)) AS reported_score,
-       coalesce(l1.reported_score, sum(l2.score)) / nullif(coalesce(l1.weight, sum(l2.weight)), 0) AS score_rate,
+       coalesce(l1.weight, CASE WHEN count(l2.weight) = count(l2.code) THEN sum(l2.weight) END) AS weight,
+       coalesce(l1.reported_score, CASE WHEN count(l2.score) = count(l2.code) THEN sum(l2.score) END) AS reported_score,
+       coalesce(l1.reported_score, CASE WHEN count(l2.score) = count(l2.code) THEN sum(l2.score) END)
+           / nullif(coalesce(l1.weight, CASE WHEN count(l2.weight) = count(l2.code) THEN sum(l2.weight) END), 0)
+           AS score_rate,
        (l1.weight IS NULL AND count(l2.code) > 0) OR coalesce(bool_or(l2.derived), false) AS derived,
        l1.source
 FROM tree l1 LEFT JOIN l2 ON l2.parent_code = l1.code
