@@ -17,6 +17,10 @@ CREATE VIEW metrics AS SELECT * FROM base_metrics;
 CREATE VIEW vendor_aliases AS SELECT * FROM base_vendor_aliases;
 CREATE VIEW grade_bands AS SELECT * FROM base_grade_bands;
 
+-- A total that is only known when every part is: sum(x) over n rows if x is given on all n, else NULL
+-- (a partial sum would understate it; docs/scoring.md). n is count(*), or count(<key>) under an outer join.
+CREATE MACRO complete_sum(x, n) AS CASE WHEN count(x) = n THEN sum(x) END;
+
 -- The projects the sidebar's filters select. NULL means "no filter" for every argument.
 -- region: a region-code prefix (44, 4403, 440304); years: the evaluated period overlaps [year_from, year_to].
 CREATE MACRO selected_projects(f_region, f_year_from, f_year_to, f_category, f_evaluator_type) AS TABLE

@@ -63,8 +63,8 @@ WITH i AS MATERIALIZED (
     FROM node_vals
 ), totals AS (
     SELECT project_id,
-           CASE WHEN count(weight) = count(*) THEN sum(weight) END AS w,
-           CASE WHEN count(reported_score) = count(*) THEN sum(reported_score) END AS s,
+           complete_sum(weight, count(*)) AS w,
+           complete_sum(reported_score, count(*)) AS s,
            array_to_string(list_sort(list(code)), ', ') AS codes, count(*) AS n
     FROM node WHERE is_leaf GROUP BY project_id
 ), counts AS (

@@ -18,12 +18,12 @@ WITH py AS (
     GROUP BY b.project_id, b.year
 )
 SELECT year,
-       CASE WHEN count(initial_budget) = count(*) THEN sum(initial_budget) END AS initial_budget,
-       CASE WHEN count(adjusted_budget) = count(*) THEN sum(adjusted_budget) END AS adjusted_budget,
-       CASE WHEN count(budget) = count(*) THEN sum(budget) END AS budget,
-       CASE WHEN count(estimated_investment) = count(*) THEN sum(estimated_investment) END AS estimated_investment,
-       CASE WHEN count(received) = count(*) THEN sum(received) END AS received,
-       CASE WHEN count(spent) = count(*) THEN sum(spent) END AS spent,
+       complete_sum(initial_budget, count(*)) AS initial_budget,
+       complete_sum(adjusted_budget, count(*)) AS adjusted_budget,
+       complete_sum(budget, count(*)) AS budget,
+       complete_sum(estimated_investment, count(*)) AS estimated_investment,
+       complete_sum(received, count(*)) AS received,
+       complete_sum(spent, count(*)) AS spent,
        count(DISTINCT project_id) AS projects,
        sum(count(*)) OVER () AS project_years,
        (SELECT count(DISTINCT project_id) FROM py) AS all_projects,

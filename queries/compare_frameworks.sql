@@ -25,14 +25,14 @@ n2 AS (  -- the level-2 children of level-1 nodes without a weight of their own:
     WHERE t.level = 2
 ),
 w3 AS (  -- Σ weight of the level-3 children of those level-2 nodes without a weight of their own
-    SELECT t.project_id, t.parent_code AS code, CASE WHEN count(t.weight) = count(*) THEN sum(t.weight) END AS weight
+    SELECT t.project_id, t.parent_code AS code, complete_sum(t.weight, count(*)) AS weight
     FROM tree t JOIN n2 ON n2.project_id = t.project_id AND n2.code = t.parent_code AND n2.weight IS NULL
     WHERE t.level = 3
     GROUP BY ALL
 ),
 w2 AS (  -- Σ weight of a level-1 node's level-2 children (their own, else their children's)
     SELECT n2.project_id, n2.parent_code AS code,
-           CASE WHEN count(coalesce(n2.weight, w3.weight)) = count(*) THEN sum(coalesce(n2.weight, w3.weight)) END AS weight
+           complete_sum(coalesce(n2.weight, w3.weight), count(*)) AS weight
     FROM n2 LEFT JOIN w3 USING (project_id, code)
     GROUP BY ALL
 ),

@@ -25,8 +25,8 @@ t2 AS NOT MATERIALIZED (  -- level 2: every node where it is shown, else those l
                SELECT (project_id, code) FROM t1 WHERE weight IS NULL OR reported_score IS NULL))
 ),
 s3 AS (  -- the level-3 children of level-2 nodes lacking a weight or a score: summed and counted
-    SELECT project_id, parent_code AS code, CASE WHEN count(weight) = count(*) THEN sum(weight) END AS weight,
-           CASE WHEN count(reported_score) = count(*) THEN sum(reported_score) END AS score,
+    SELECT project_id, parent_code AS code, complete_sum(weight, count(*)) AS weight,
+           complete_sum(reported_score, count(*)) AS score,
            count(*) AS children
     FROM tree
     WHERE level = 3 AND (project_id, parent_code) IN (
@@ -41,8 +41,8 @@ l2 AS NOT MATERIALIZED (
     FROM t2 LEFT JOIN s3 USING (project_id, code)
 ),
 s2 AS (
-    SELECT project_id, parent_code AS code, CASE WHEN count(weight) = count(*) THEN sum(weight) END AS weight,
-           CASE WHEN count(score) = count(*) THEN sum(score) END AS score,
+    SELECT project_id, parent_code AS code, complete_sum(weight, count(*)) AS weight,
+           complete_sum(score, count(*)) AS score,
            count(*) AS children, bool_or(derived) AS any_derived
     FROM l2 GROUP BY ALL
 ),

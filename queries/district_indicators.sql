@@ -25,8 +25,8 @@ n2 AS NOT MATERIALIZED (
           SELECT (project_id, code) FROM n1 WHERE weight IS NULL OR reported_score IS NULL))
 ),
 s3 AS (
-    SELECT project_id, parent_code AS code, CASE WHEN count(weight) = count(*) THEN sum(weight) END AS weight,
-           CASE WHEN count(reported_score) = count(*) THEN sum(reported_score) END AS score
+    SELECT project_id, parent_code AS code, complete_sum(weight, count(*)) AS weight,
+           complete_sum(reported_score, count(*)) AS score
     FROM tree
     WHERE level = 3 AND (project_id, parent_code) IN (
         SELECT (project_id, code) FROM n2 WHERE weight IS NULL OR reported_score IS NULL)
@@ -38,8 +38,8 @@ r2 AS NOT MATERIALIZED (
     FROM n2 LEFT JOIN s3 USING (project_id, code)
 ),
 s2 AS (
-    SELECT project_id, parent_code AS code, CASE WHEN count(weight) = count(*) THEN sum(weight) END AS weight,
-           CASE WHEN count(score) = count(*) THEN sum(score) END AS score
+    SELECT project_id, parent_code AS code, complete_sum(weight, count(*)) AS weight,
+           complete_sum(score, count(*)) AS score
     FROM r2 GROUP BY ALL
 ),
 nodes AS (

@@ -9,20 +9,18 @@ WITH tree AS (
 ),
 l2 AS (
     SELECT c2.code, c2.parent_code,
-           coalesce(c2.weight, CASE WHEN count(c3.weight) = count(c3.code) THEN sum(c3.weight) END) AS weight,
-           coalesce(c2.reported_score,
-                    CASE WHEN count(c3.reported_score) = count(c3.code) THEN sum(c3.reported_score) END) AS score,
+           coalesce(c2.weight, complete_sum(c3.weight, count(c3.code))) AS weight,
+           coalesce(c2.reported_score, complete_sum(c3.reported_score, count(c3.code))) AS score,
            (c2.weight IS NULL AND count(c3.code) > 0) AS derived
     FROM tree c2 LEFT JOIN tree c3 ON c3.parent_code = c2.code AND c3.level = 3
     WHERE c2.level = 2
     GROUP BY c2.code, c2.parent_code, c2.weight, c2.reported_score
 )
 SELECT l1.code, l1.name, l1.name_en,
-       coalesce(l1.weight, CASE WHEN count(l2.weight) = count(l2.code) THEN sum(l2.weight) END) AS weight,
-       coalesce(l1.reported_score, CASE WHEN count(l2.score) = count(l2.code) THEN sum(l2.score) END) AS reported_score,
-       coalesce(l1.reported_score, CASE WHEN count(l2.score) = count(l2.code) THEN sum(l2.score) END)
-           / nullif(coalesce(l1.weight, CASE WHEN count(l2.weight) = count(l2.code) THEN sum(l2.weight) END), 0)
-           AS score_rate,
+       coalesce(l1.weight, complete_sum(l2.weight, count(l2.code))) AS weight,
+       coalesce(l1.reported_score, complete_sum(l2.score, count(l2.code))) AS reported_score,
+       coalesce(l1.reported_score, complete_sum(l2.score, count(l2.code)))
+           / nullif(coalesce(l1.weight, complete_sum(l2.weight, count(l2.code))), 0) AS score_rate,
        (l1.weight IS NULL AND count(l2.code) > 0) OR coalesce(bool_or(l2.derived), false) AS derived,
        l1.source
 FROM tree l1 LEFT JOIN l2 ON l2.parent_code = l1.code
