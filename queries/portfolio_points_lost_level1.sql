@@ -9,17 +9,20 @@
 -- Only the projects whose report leaves a level-1 or level-2 subtotal out (as 福田's does) are summed from
 -- below; the others' level-1 rows are read as they are. Grouping a node with its children in one pass
 -- replaces the joins of node to child (tests/unit/reference_sql/ keeps the joined form; the two agree).
-WITH t AS NOT MATERIALIZED (
-    SELECT i.project_id, i.code, i.parent_code, i.level, i.name, i.name_en, i.weight, i.reported_score
+-- Projects are keyed by their number pk within the query (numbered_projects in _views.sql: faster joins),
+-- numbered once (MATERIALIZED) however often the tree below is read.
+WITH p AS MATERIALIZED (
+    SELECT pk, project_id FROM numbered_projects($region, $year_from, $year_to, $category, $evaluator_type)
+), t AS NOT MATERIALIZED (
+    SELECT p.pk, i.code, i.parent_code, i.level, i.name, i.name_en, i.weight, i.reported_score
     FROM indicators i
-    SEMI JOIN selected_projects($region, $year_from, $year_to, $category, $evaluator_type) p
-        ON p.project_id = i.project_id
+    JOIN p ON p.project_id = i.project_id
 ), rolled AS NOT MATERIALIZED (
-    SELECT DISTINCT project_id FROM t WHERE level IN (1, 2) AND (weight IS NULL OR reported_score IS NULL)
+    SELECT DISTINCT pk FROM t WHERE level IN (1, 2) AND (weight IS NULL OR reported_score IS NULL)
 ), g2 AS (
     -- one group per level-2 node: its own row and its level-3 children; level-3 rows under any other
     -- parent (a level-1 node) form a group of that parent's without a level-2 row
-    SELECT project_id,
+    SELECT pk,
            CASE WHEN level = 2 THEN code ELSE parent_code END AS k,
            count(*) FILTER (WHERE level = 2) AS is_l2,
            any_value(parent_code) FILTER (WHERE level = 2) AS l2_parent,
@@ -30,35 +33,35 @@ WITH t AS NOT MATERIALIZED (
            count(reported_score) FILTER (WHERE level = 3) AS ns,
            sum(weight) FILTER (WHERE level = 3) AS sw,
            sum(reported_score) FILTER (WHERE level = 3) AS ss
-    FROM t SEMI JOIN rolled USING (project_id)
+    FROM t SEMI JOIN rolled USING (pk)
     WHERE level IN (2, 3)
     GROUP BY ALL
 ), c1 AS (
     -- what the children of each level-1 node add up to: a level-2 child counts once (its own figure or
     -- its children's sum), level-3 children directly under it as counted above
-    SELECT project_id, l2_parent AS k, 1 AS n,
+    SELECT pk, l2_parent AS k, 1 AS n,
            (coalesce(own_w, CASE WHEN n > 0 AND nw = n THEN sw END) IS NOT NULL)::INT AS nw,
            (coalesce(own_s, CASE WHEN n > 0 AND ns = n THEN ss END) IS NOT NULL)::INT AS ns,
            coalesce(own_w, CASE WHEN n > 0 AND nw = n THEN sw END) AS sw,
            coalesce(own_s, CASE WHEN n > 0 AND ns = n THEN ss END) AS ss
     FROM g2 WHERE is_l2 > 0
     UNION ALL
-    SELECT project_id, k, n, nw, ns, sw, ss FROM g2 WHERE is_l2 = 0
+    SELECT pk, k, n, nw, ns, sw, ss FROM g2 WHERE is_l2 = 0
 ), n1 AS (
-    SELECT t.project_id, t.code, t.name, t.name_en,
+    SELECT t.pk, t.code, t.name, t.name_en,
            lower(trim(coalesce(nullif(t.name_en, ''), t.name))) AS dim_key,
            coalesce(t.weight, CASE WHEN sum(c.n) > 0 AND sum(c.nw) = sum(c.n) THEN sum(c.sw) END) AS w,
            coalesce(t.reported_score, CASE WHEN sum(c.n) > 0 AND sum(c.ns) = sum(c.n) THEN sum(c.ss) END) AS s
-    FROM t LEFT JOIN c1 c ON c.project_id = t.project_id AND c.k = t.code
+    FROM t LEFT JOIN c1 c ON c.pk = t.pk AND c.k = t.code
     WHERE t.level = 1
-    GROUP BY t.project_id, t.code, t.name, t.name_en, t.weight, t.reported_score
+    GROUP BY t.pk, t.code, t.name, t.name_en, t.weight, t.reported_score
 )
 SELECT mode(name ORDER BY name) AS dimension,
        coalesce(min(name_en), mode(name ORDER BY name)) AS dimension_en,
-       count(DISTINCT project_id) AS projects,
+       count(DISTINCT pk) AS projects,
        sum(w) AS weight,
        round(sum(w - s), 4) AS points_lost,
-       round(sum(w - s) / count(DISTINCT project_id), 4) AS lost_per_project,
+       round(sum(w - s) / count(DISTINCT pk), 4) AS lost_per_project,
        CASE WHEN sum(w) > 0 THEN 1 - sum(w - s) / sum(w) END AS score_rate
 FROM n1
 WHERE w IS NOT NULL AND s IS NOT NULL
