@@ -97,7 +97,7 @@ def money_waterfall(steps: list[tuple[str, float, str]], t: Translator, title: s
     measures = [m for _, _, m in steps]
     fig = go.Figure(go.Waterfall(
         x=labels, y=values, measure=measures,
-        text=[fmt.number(v, 2, t.lang) for v in values], textposition="outside",
+        text=[fmt.number(v, 2, t.lang) for v in values], textposition="outside", cliponaxis=False,
         connector=dict(line=dict(color="#d0d7de")),
         increasing=dict(marker=dict(color="#2f81f7")), decreasing=dict(marker=dict(color="#1a7f37")),
         totals=dict(marker=dict(color="#57606a")),

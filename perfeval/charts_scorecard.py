@@ -19,6 +19,8 @@ from perfeval.i18n import Translator
 RATE_STOPS = ((0.6, (207, 34, 46)), (0.8, (224, 160, 30)), (0.9, (140, 190, 60)), (1.0, (26, 127, 55)))
 RECOMPUTED = "#8250df"
 
+OUTSIDE_LABEL_ROOM = 50  # px right of a horizontal bar chart, for the value printed beside the longest bar
+
 
 def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
@@ -117,7 +119,7 @@ def points_lost_bars(tree: pd.DataFrame, t: Translator) -> go.Figure:
     fig.add_trace(go.Bar(
         y=names, x=leaves["_lost"], orientation="h", name=t("报告得分失分", "lost (reported)"),
         marker_color=[rate_colour(r) for r in leaves["reported_rate"]],
-        text=[fmt.score(v, t.lang) for v in leaves["_lost"]], textposition="outside",
+        text=[fmt.score(v, t.lang) for v in leaves["_lost"]], textposition="outside", cliponaxis=False,
         customdata=[t.pick(r, "reason_zh", "reason_en") for r in leaves.to_dict("records")],
         hovertemplate="%{y}: −%{x:.2f}<br>%{customdata}<extra></extra>"))
     differs = (leaves["points_lost"].notna() & ((leaves["points_lost"] - leaves["_lost"]).abs() > 0.005))
@@ -128,7 +130,8 @@ def points_lost_bars(tree: pd.DataFrame, t: Translator) -> go.Figure:
             hovertemplate="%{y}: −%{x:.2f}<extra></extra>"))
         fig.update_layout(barmode="group")
     fig.update_xaxes(title=t("失分（分）", "points lost"), rangemode="tozero")
-    return base_layout(fig, title, height=max(260, 60 + 34 * len(leaves)))
+    # room on the right for the value beside the longest bar (drawn outside the plot area, cliponaxis off)
+    return base_layout(fig, title, height=max(260, 60 + 34 * len(leaves))).update_layout(margin_r=OUTSIDE_LABEL_ROOM)
 
 
 def level1_points_lost(df: pd.DataFrame, t: Translator) -> go.Figure:
@@ -145,7 +148,7 @@ def level1_points_lost(df: pd.DataFrame, t: Translator) -> go.Figure:
     labels = [r["dimension"] if t.lang == "zh" else r["dimension_en"] for r in d.to_dict("records")]
     fig.add_trace(go.Bar(
         x=labels, y=d["lost_per_project"], marker_color=[rate_colour(r) for r in d["score_rate"]],
-        text=[fmt.score(v, t.lang) for v in d["lost_per_project"]], textposition="outside",
+        text=[fmt.score(v, t.lang) for v in d["lost_per_project"]], textposition="outside", cliponaxis=False,
         customdata=list(zip(d["projects"], d["points_lost"], [fmt.pct(r, t.lang) for r in d["score_rate"]])),
         hovertemplate="%{x}<br>" + t("项目数", "projects") + " %{customdata[0]} · " + t("失分合计", "lost in all")
                       + " %{customdata[1]:.2f} · " + t("得分率", "score rate") + " %{customdata[2]}<extra></extra>"))
@@ -168,9 +171,10 @@ def indicator_points_lost(df: pd.DataFrame, t: Translator, top: int = 12) -> go.
     labels = [r["indicator"] if t.lang == "zh" else r["indicator_en"] for r in d.to_dict("records")]
     fig.add_trace(go.Bar(
         y=labels, x=d["points_lost"], orientation="h", marker_color=[rate_colour(r) for r in d["score_rate"]],
-        text=[fmt.score(v, t.lang) for v in d["points_lost"]], textposition="outside",
+        text=[fmt.score(v, t.lang) for v in d["points_lost"]], textposition="outside", cliponaxis=False,
         customdata=list(zip(d["dimension"], d["projects"], [fmt.pct(r, t.lang) for r in d["score_rate"]])),
         hovertemplate="%{y}（%{customdata[0]}）<br>" + t("项目数", "projects") + " %{customdata[1]} · "
                       + t("得分率", "score rate") + " %{customdata[2]}<extra></extra>"))
     fig.update_xaxes(title=t("失分合计（分）", "points lost in all"), rangemode="tozero")
-    return base_layout(fig, title, height=max(300, 70 + 30 * len(d)))
+    # room on the right for the value beside the longest bar (drawn outside the plot area, cliponaxis off)
+    return base_layout(fig, title, height=max(300, 70 + 30 * len(d))).update_layout(margin_r=OUTSIDE_LABEL_ROOM)

@@ -40,6 +40,7 @@ def test_page_loads_without_error(page, app_url, screenshots, pg):
     assert current.inner_text().strip().splitlines()[-1].strip() == pg.zh, "the menu marks this page"
     if not default:
         assert f"/{pg.url}" in page.url, "the page keeps its own address"
+    assert ui.clipped_bar_labels(page) == [], "a value beside a bar is cut off"
     ui.screenshot(page, screenshots / f"{pg.url}.png")
     if default:  # its own address works too, without a "page not found" notice
         title = ui.title(page)
@@ -65,6 +66,7 @@ def test_page_for_each_seed_project(page, app_url, screenshots, pg, pid):
         text = ui.main_text(page)
         for snippet in expected.get("texts", []):
             assert snippet in text
+    assert ui.clipped_bar_labels(page) == [], "a value beside a bar is cut off"
     ui.screenshot(page, screenshots / f"{pg.url}--{pid}.png")
 
 

@@ -102,6 +102,40 @@ def grid_cells(page: Page, nth: int = 0) -> list[str]:
     return [c.strip() for c in frame.locator('[data-testid^="glide-cell-"]').all_inner_texts()]
 
 
+# A value printed beside or above its bar (textposition "outside") is cut off where it runs past the plot
+# area (plotly clips a trace's layer there unless cliponaxis is false) or past the chart itself.
+_CLIPPED_LABELS_JS = """() => {
+  const out = [];
+  for (const chart of document.querySelectorAll('.pe-chart')) {
+    const svg = chart.querySelector('.main-svg');
+    if (!svg) continue;
+    const title = (chart.querySelector('.gtitle') || {}).textContent || '';
+    const whole = svg.getBoundingClientRect();
+    for (const text of chart.querySelectorAll('.bartext')) {
+      if (!text.textContent.trim()) continue;
+      // clipped to the plot area (the subplot's drag rectangle covers it exactly) or only by the chart
+      let limit = whole;
+      for (let a = text.parentElement; a && a !== svg; a = a.parentElement)
+        if (a.getAttribute('clip-path')) {
+          const area = chart.querySelector('.draglayer .nsewdrag');
+          if (area) limit = area.getBoundingClientRect();
+          break;
+        }
+      const r = text.getBoundingClientRect();
+      if (r.left < limit.left - 1 || r.right > limit.right + 1 || r.top < limit.top - 1
+          || r.bottom > limit.bottom + 1 || r.right > whole.right + 1 || r.left < whole.left - 1)
+        out.push(title + ': ' + text.textContent);
+    }
+  }
+  return out;
+}"""
+
+
+def clipped_bar_labels(page: Page) -> list[str]:
+    """'<chart title>: <label>' for every bar value drawn partly outside what its chart shows."""
+    return page.evaluate(_CLIPPED_LABELS_JS)
+
+
 def screenshot(page: Page, path: pathlib.Path) -> pathlib.Path:
     """A PNG of the whole page: the viewport is stretched to the content (Streamlit scrolls an inner box)."""
     size = page.viewport_size
