@@ -33,7 +33,7 @@ WHERE (f_region IS NULL OR starts_with(p.region_code, f_region))
 
 -- The same projects numbered 1, 2, 3 … (pk), for the joins inside indicator trees: a tree node's key is
 -- (project, code), and joining on the number instead of project_id (17 characters in the bench lakes)
--- makes the tree queries 10–25 % faster at 100 000 projects (docs/performance.md). The numbers hold within
+-- makes the tree queries 5–40 % faster at 100 000 projects (docs/performance.md, finding 12). The numbers hold within
 -- one evaluation only (the row order is not defined): a query reads them once, in a MATERIALIZED CTE,
 -- and every join on pk and every way back to project_id goes through that CTE.
 CREATE MACRO numbered_projects(f_region, f_year_from, f_year_to, f_category, f_evaluator_type) AS TABLE
