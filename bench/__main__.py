@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             _log(f"[{n}] cold browser, first chart; peak memory; 20 sessions")
             too_slow = frozenset(e.name.split(":", 1)[1] for e in entries
                                  if e.n_projects == n and e.name.startswith("page_rerun:") and e.value is None)
-            entries += measure_browser.measure(lake, n, sample["project_id"], reps=1,
+            entries += measure_browser.measure(lake, n, sample["project_id"], rounds=3,
                                                limit_s=60 if n >= 100_000 else 90,
                                                throttle=(i == 0 and not a.no_throttle), skip=too_slow, log=_log)
         runs[str(n)] = {"date": dt.datetime.now().isoformat(timespec="seconds"),
