@@ -172,6 +172,9 @@ def measure(lake: pathlib.Path, n: int, project_id: str, rounds: int = 3, limit_
             hellos: list[dict] = []
             for pg in pages:
                 if pg.url in skip:
+                    out.append(Entry(f"browser_first_chart:{pg.url}:direct+server_cold", n, None, "s",
+                                     "hello world", None, target=f"≤ {TARGET_RATIO:g} × hello world", met=False,
+                                     note="not visited: its server-side run exceeded the AppTest limit"))
                     continue
                 hello, r, visits = _paired(browser, apps["hello"].url + "/", page_url(apps["app"].url, pg), CHART,
                                            None, 1, limit_s, hellos)
