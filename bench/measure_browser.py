@@ -160,7 +160,8 @@ def measure(lake: pathlib.Path, n: int, project_id: str, rounds: int = 3, limit_
                 f"browser_first_chart:{pg.url}:{mode}", n, r["seconds"], "s", "hello world", hello["seconds"],
                 target=f"≤ {TARGET_RATIO:g} × hello world",
                 met=bool(ok and r["seconds"] / hello["seconds"] <= TARGET_RATIO),
-                note=(f"{what} ({_seconds(visits)} s), each right after a hello world; "
+                note=(f"{what} ({_seconds(visits)} s), "
+                      + ("right after a hello world; " if len(visits) == 1 else "each right after a hello world; ")
                       + (f"{r['bytes'] or 0:,.0f} bytes, JS {r['script_s'] or 0:.2f} s" if r["seconds"]
                          else f"no chart within {limit_s:.0f} s")))
 

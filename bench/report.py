@@ -145,12 +145,9 @@ def tables(entries: list[Entry], info: dict) -> str:
     out.append("")
 
     # -- browser -----------------------------------------------------------------------------------
-    modes = []
-    for e in entries:
-        if e.name.startswith("browser_first_chart:"):
-            m = e.name.rsplit(":", 1)[1]
-            if m not in modes:
-                modes.append(m)
+    order = ["direct+server_cold", "direct", "nginx", "direct+intranet", "nginx+intranet"]
+    modes = sorted({e.name.rsplit(":", 1)[1] for e in entries if e.name.startswith("browser_first_chart:")},
+                   key=lambda m: (order.index(m) if m in order else len(order), m))
     if modes:
         out.append("### A cold browser: time to the first chart (× hello world)")
         out.append("")
