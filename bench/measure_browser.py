@@ -170,7 +170,6 @@ def measure(lake: pathlib.Path, n: int, project_id: str, rounds: int = 3, limit_
             # The first visit of each page while the app's query cache is empty, as after new data lands:
             # once, served directly. Every visit after it (all the modes below) finds the page's queries
             # cached, so direct and nginx are compared on the same footing.
-            hellos: list[dict] = []
             for pg in pages:
                 if pg.url in skip:
                     out.append(Entry(f"browser_first_chart:{pg.url}:direct+server_cold", n, None, "s",
@@ -178,7 +177,7 @@ def measure(lake: pathlib.Path, n: int, project_id: str, rounds: int = 3, limit_
                                      note="not visited: its server-side run exceeded the AppTest limit"))
                     continue
                 hello, r, visits = _paired(browser, apps["hello"].url + "/", page_url(apps["app"].url, pg), CHART,
-                                           None, 1, limit_s, hellos)
+                                           None, 1, limit_s, [])
                 restart_if_stuck(visits)
                 out.append(page_entry(pg, "direct+server_cold", hello, r, visits, "one visit, the app's cache empty"))
                 log(f"  [direct, server cold] {pg.url:14s} first chart {r['seconds'] and round(r['seconds'], 2)} s "
@@ -186,7 +185,7 @@ def measure(lake: pathlib.Path, n: int, project_id: str, rounds: int = 3, limit_
             for mode, network in modes:
                 base = {k: (proxies[k].url if mode.startswith("nginx") else a.url) for k, a in apps.items()}
                 hello_url = base["hello"] + "/"
-                hellos = []
+                hellos: list[dict] = []
                 hch, hchart, _ = _paired(browser, hello_url, base["hello_chart"] + "/", ST_CHART, network, rounds,
                                          limit_s, hellos)
                 hpl, hplot, _ = _paired(browser, hello_url, base["hello_plot"] + "/", CHART, network, rounds,

@@ -13,7 +13,7 @@ folder beside app.py): once per page, however many charts the page has. They als
 and lay the theme's fonts, text colours and grid under the figure's own layout. A "full screen" button in
 the chart's tool bar replaces Streamlit's element toolbar (for the projector at review meetings).
 
-AppTests find the charts as ``bidi_component`` elements (tests/app/helpers.py ``figures``).
+AppTests find the charts as ``bidi_component`` elements (tests/app/helpers.py ``chart_specs``).
 """
 from __future__ import annotations
 

@@ -137,7 +137,7 @@ def render_project(project_id: str) -> None:
                          f"reported scores are kept, not recomputed."))
     c1, c2 = st.columns([3, 2])
     plot.chart(charts_scorecard.indicator_treemap(tree, t, total.get("reported")),
-                    key=f"sc_tree_{project_id}", where=c1)
+               key=f"sc_tree_{project_id}", where=c1)
     plot.chart(charts_scorecard.points_lost_bars(tree, t), key=f"sc_lost_{project_id}", where=c2)
     if not tree.empty:
         table = scorecard_table(tree, rules, lang)

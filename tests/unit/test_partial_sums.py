@@ -8,6 +8,7 @@ scorecard and the points-lost queries follow.
 """
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from perfeval.db import DataGate, Lake, Scope
@@ -39,10 +40,10 @@ def gate(tmp_path_factory) -> DataGate:
 
 def test_project_level1_leaves_an_incomplete_sum_unknown(gate):
     l1 = gate.query("project_level1", Scope.everything(), project_id="P").set_index("code")
-    assert l1.loc["A", "weight"] == 10 and pd_isna(l1.loc["A", "reported_score"])
-    assert pd_isna(l1.loc["A", "score_rate"])  # not 4 / 10
+    assert l1.loc["A", "weight"] == 10 and pd.isna(l1.loc["A", "reported_score"])
+    assert pd.isna(l1.loc["A", "score_rate"])  # not 4 / 10
     assert l1.loc["B", "reported_score"] == 9 and l1.loc["B", "score_rate"] == pytest.approx(0.9)
-    assert pd_isna(l1.loc["C", "weight"]) and l1.loc["C", "reported_score"] == 5  # not 2
+    assert pd.isna(l1.loc["C", "weight"]) and l1.loc["C", "reported_score"] == 5  # not 2
     q = gate.query("project_level1", Scope.everything(), project_id="Q").set_index("code")
     assert q.loc["A", "reported_score"] == 9 and q.loc["C", "weight"] == 6
 
@@ -52,7 +53,7 @@ def test_compare_indicators_leave_an_incomplete_sum_unknown(gate, level):
     df = gate.query("compare_indicators", Scope.everything(), level=level, **NO_FILTERS)
     p = df[df["project_id"] == "P"].set_index("code")
     a = "A" if level == 1 else "A1"
-    assert p.loc[a, "weight"] == 10 and pd_isna(p.loc[a, "score"]) and pd_isna(p.loc[a, "score_rate"])
+    assert p.loc[a, "weight"] == 10 and pd.isna(p.loc[a, "score"]) and pd.isna(p.loc[a, "score_rate"])
     q = df[df["project_id"] == "Q"].set_index("code")
     assert q.loc[a, "score"] == 9
 
@@ -68,8 +69,3 @@ def test_framework_weights_are_unknown_when_a_leaf_weight_is(gate):
     sig = gate.query("compare_frameworks", Scope.everything(), project_ids=["P", "Q"]).set_index("project_id")
     assert sig.loc["P", "framework_signature"] == "指标A/指标B/指标C (10/10/?)"  # not …/2
     assert sig.loc["Q", "framework_signature"] == "指标A/指标B/指标C (10/10/6)"
-
-
-def pd_isna(v) -> bool:
-    import pandas as pd
-    return bool(pd.isna(v))
