@@ -1,8 +1,9 @@
 """Each queries/*.sql over a lake, cold and warm, through the data gate (as the pages run them).
 
 Each variant runs in a child process with a memory and a time limit (a query that would take the machine
-down is reported as failed). cold: a new Lake (its views built first, timed apart as ``lake_build``),
-then the query's first run;
+down is reported as failed). First the lake's indicator roll-up is built from nothing, timed apart
+(``indicator_rollup_build``: a new Lake's build less the build of one that finds the file). cold: a new Lake
+(its views built first, timed apart as ``lake_build``), then the query's first run;
 warm: the median of the next runs on the same Lake. Parameters: the sidebar's "everything" (NULL
 filters) and, where a query takes them, a project of the lake, its year, level 1 and an outcome metric
 it has. A query whose header says ``$project_id (NULL = every selected project)`` is also run for every
@@ -12,11 +13,12 @@ from __future__ import annotations
 
 import pathlib
 import re
+import shutil
 import statistics
 import time
 
 from bench.results import Entry
-from perfeval.db import QUERIES, DataGate, Lake, Scope, query_parameters, query_text
+from perfeval.db import DERIVED_DIR, QUERIES, DataGate, Lake, Scope, query_parameters, query_text
 
 COLD_TARGET_S = 0.5
 
@@ -80,11 +82,25 @@ def _one(lake: str, name: str, params: dict, warm_runs: int) -> dict:
     return {"build": build, "cold": cold, "warm": statistics.median(warm), "rows": len(df)}
 
 
+def _rollup(lake: str) -> dict:
+    """Build the lake's indicator roll-up from nothing (perfeval.db.Lake.indicator_nodes_file): the time a
+    new Lake takes over what it takes once the file exists, and this process's peak memory."""
+    import resource
+
+    t0 = time.perf_counter()
+    Lake(lake).connection()
+    first = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    Lake(lake).connection()
+    again = time.perf_counter() - t0
+    return {"build": first - again, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
 def _child(lake, name, params, warm_runs, conn):
     import resource
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     try:
-        conn.send(_one(lake, name, params, warm_runs))
+        conn.send(_rollup(lake) if name is None else _one(lake, name, params, warm_runs))
     except BaseException as e:  # noqa: BLE001 - reported, not raised
         conn.send({"error": f"{type(e).__name__}: {' '.join(str(e).split())[:120]}"})
 
@@ -100,6 +116,21 @@ def measure(lake: pathlib.Path, n: int, warm_runs: int = 3, log=print) -> list[E
     # space (a lake generated in this run is gigabytes of it) and meet the RLIMIT_AS limit early
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["perfeval.db", "bench.measure_queries"])
+    # the indicator roll-up, built once per version of the indicator files and kept under _derived/
+    # (every cold query below finds it, as every process after the first does)
+    shutil.rmtree(lake / DERIVED_DIR, ignore_errors=True)
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(str(lake), None, None, 0, send))
+    proc.start()
+    r = recv.recv() if recv.poll(TIME_LIMIT_S) else {"error": f"no result within {TIME_LIMIT_S} s"}
+    proc.kill() if proc.is_alive() else None
+    proc.join()
+    if "error" in r:
+        entries.append(Entry("indicator_rollup_build", n, None, "s", None, None, note=f"FAILED ({r['error']})"))
+    else:
+        entries.append(Entry("indicator_rollup_build", n, r["build"], "s", None, None,
+                             note=f"peak memory of the building process {r['rss_mb']:,.0f} MB"))
+    log(f"  indicator roll-up built: {r}")
     for name in query_names():
         for label, params in variants(name, sample):
             recv, send = ctx.Pipe(duplex=False)

@@ -84,12 +84,19 @@ def tables(entries: list[Entry], info: dict) -> str:
     out.append(f"| | {head_n} |")
     out.append("|---|" + "---|" * len(sizes))
     for name, label in (("lake_rows", "rows"), ("generate_lake", "generation"), ("compact_lake", "compaction"),
-                        ("lake_build", "Lake views built")):
+                        ("lake_build", "Lake views built"),
+                        ("indicator_rollup_build", "indicator roll-up built (once per version)")):
         out.append(f"| {label} | " + " | ".join(_cell(by.get((name, n))) for n in sizes) + " |")
     notes = [by[("lake_rows", n)].note for n in sizes if ("lake_rows", n) in by]
     if notes:
         out.append("")
         out.append(f"Largest lake: {notes[-1]}.")
+    rollup = [f"{n:,} projects {by[('indicator_rollup_build', n)].note}" for n in sizes
+              if ("indicator_rollup_build", n) in by and by[("indicator_rollup_build", n)].note]
+    if rollup:
+        out.append("")
+        out.append("Indicator roll-up (queries/_indicator_nodes.sql, built by the first Lake after the indicator "
+                   "files change): " + "; ".join(rollup) + ".")
     out.append("")
 
     # -- queries -----------------------------------------------------------------------------------

@@ -31,15 +31,6 @@ WHERE (f_region IS NULL OR starts_with(p.region_code, f_region))
   AND (f_category IS NULL OR p.category = f_category)
   AND (f_evaluator_type IS NULL OR p.evaluator_type = f_evaluator_type);
 
--- The same projects numbered 1, 2, 3 … (pk), for the joins inside indicator trees: a tree node's key is
--- (project, code), and joining on the number instead of project_id (17 characters in the bench lakes)
--- makes the tree queries 5–40 % faster at 100 000 projects (docs/performance.md, finding 12). The numbers hold within
--- one evaluation only (the row order is not defined): a query reads them once, in a MATERIALIZED CTE,
--- and every join on pk and every way back to project_id goes through that CTE.
-CREATE MACRO numbered_projects(f_region, f_year_from, f_year_to, f_category, f_evaluator_type) AS TABLE
-SELECT row_number() OVER () AS pk, *
-FROM selected_projects(f_region, f_year_from, f_year_to, f_category, f_evaluator_type);
-
 -- One row per project: its budget totals (万元) under the rule "a measure is given per sub-project or for
 -- the whole project, never both", so plain sums are project totals. budget = adjusted if given, else initial.
 CREATE VIEW project_money AS

@@ -8,7 +8,7 @@ import pytest
 
 from perfeval import compact, schema
 from perfeval.cli import main as cli_main
-from perfeval.db import DataGate, Lake, Scope
+from perfeval.db import DERIVED_DIR, NODES_PREFIX, DataGate, Lake, Scope
 from tests.conftest import DATA
 
 SPLIT = ("projects", "indicators", "budget", "outcomes", "surveys")
@@ -17,7 +17,8 @@ SPLIT = ("projects", "indicators", "budget", "outcomes", "surveys")
 def _digest(root):
     """Every file below ``root`` (archive included) → sha256 of its bytes, by path relative to root."""
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and not p.name.endswith(".lock")}
+            for p in sorted(root.rglob("*")) if p.is_file() and not p.name.endswith(".lock")
+            and DERIVED_DIR not in p.relative_to(root).parts}  # _derived/: the app's cache, not data
 
 
 def _tables(root):
@@ -31,7 +32,7 @@ def batched(tmp_path):
     ``lake/<table>/batch=<i>/part.parquet`` (folder named after the table) for all but surveys, and
     ``batches/b<i>/surveys.parquet`` (file named after the table) for surveys."""
     root = tmp_path / "data"
-    shutil.copytree(DATA, root)
+    shutil.copytree(DATA, root, ignore=shutil.ignore_patterns(DERIVED_DIR))
     con = duckdb.connect()
     for table in SPLIT:
         src = root / "demo" / f"{table}.parquet"
@@ -155,6 +156,17 @@ def test_cli_dry_run_lists_and_compact_merges(batched, capsys):
     assert "budget: 3" in out and "projects" not in out
     assert len(Lake(batched).table_files("budget")[1]) == 1
     assert len(Lake(batched).table_files("projects")[1]) == 3
+    assert "indicator roll-up" not in out  # the indicator files did not change
+
+
+def test_cli_compact_derives_the_indicator_roll_up_of_the_new_files(batched, capsys):
+    assert cli_main(["--data", str(batched), "compact"]) == 0
+    assert "indicator roll-up derived" in capsys.readouterr().out
+    derived = sorted((batched / DERIVED_DIR).glob(NODES_PREFIX + "*.parquet"))
+    assert len(derived) == 1
+    # the app's first Lake over the compacted files finds it and builds nothing
+    DataGate(Lake(batched)).query("portfolio_points_lost_level1", Scope.everything(), **_filters())
+    assert sorted((batched / DERIVED_DIR).glob(NODES_PREFIX + "*.parquet")) == derived
 
 
 def _filters():

@@ -1,6 +1,7 @@
-"""queries/portfolio_points_lost_level1.sql, rewritten so that only the projects whose report leaves a
-subtotal out are summed from below (and in one grouping pass instead of node-to-child joins), gives the
-same rows as the joined form it replaced (kept in tests/unit/reference_sql/).
+"""The two points-lost queries, rewritten over indicator_nodes (the roll-up the lake derives once per
+version of the indicator files, queries/_indicator_nodes.sql), give the same rows as the joined forms they
+replaced (kept in tests/unit/reference_sql/): portfolio_points_lost_level1's sums of the children and
+portfolio_points_lost_indicators' leaves and their level-1 dimensions.
 
 Compared on the seed reports with the demo portfolio (福田's report states only leaf scores, 天津's states
 its dimensions), on a lake of awkward trees, and on a generated bench lake when one is present.
@@ -18,23 +19,28 @@ from tests.unit.test_audit_queries import assert_same_rows
 from tests.unit.test_queries import ind, project
 
 NAME = "portfolio_points_lost_level1"
-REFERENCE = pathlib.Path(__file__).parent / "reference_sql" / f"{NAME}.sql"
+LEAVES = "portfolio_points_lost_indicators"
+NAMES = [NAME, LEAVES]
+REFERENCE_SQL = pathlib.Path(__file__).parent / "reference_sql"
+REFERENCE = REFERENCE_SQL / f"{NAME}.sql"
 NO_FILTERS = dict(region=None, year_from=None, year_to=None, category=None, evaluator_type=None)
 
 
-def reference() -> str:
-    """The joined form, with one change: its mode() and any_value() broke ties between equally common
+def reference(name: str = NAME) -> str:
+    """The joined form. For the dimensions, with one change: its mode() and any_value() broke ties between equally common
     names in no defined order (on the seed reports 过程 and 项目过程 swapped between runs); the rewrite
     takes the first in code-point order, and so does the reference here."""
-    text = REFERENCE.read_text(encoding="utf-8")
+    text = (REFERENCE_SQL / f"{name}.sql").read_text(encoding="utf-8")
+    if name != NAME:
+        return text
     assert text.count("mode(name)") == 2 and text.count("any_value(name_en) FILTER (WHERE name_en IS NOT NULL)") == 1
     return (text.replace("mode(name)", "mode(name ORDER BY name)")
             .replace("any_value(name_en) FILTER (WHERE name_en IS NOT NULL)", "min(name_en)"))
 
 
-def _both(gate: DataGate, scope: Scope, flt: dict):
-    old = gate.run_sql(reference(), scope, flt, label=NAME)
-    return old, gate.query(NAME, scope, **flt)
+def _both(gate: DataGate, scope: Scope, flt: dict, name: str = NAME):
+    old = gate.run_sql(reference(name), scope, flt, label=name)
+    return old, gate.query(name, scope, **flt)
 
 
 def _p(pid, region="110101"):
@@ -74,14 +80,17 @@ def awkward(tmp_path_factory) -> pathlib.Path:
 def test_the_reference_is_the_joined_form_and_the_query_is_not():
     assert "LEFT JOIN n3" in REFERENCE.read_text(encoding="utf-8")
     assert "LEFT JOIN n3" not in (ROOT / "queries" / f"{NAME}.sql").read_text(encoding="utf-8")
+    assert "NOT EXISTS" in reference(LEAVES)
+    assert "indicator_nodes" in (ROOT / "queries" / f"{LEAVES}.sql").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("flt", [NO_FILTERS, {**NO_FILTERS, "region": "44"}, {**NO_FILTERS, "region": "12"},
                                  {**NO_FILTERS, "year_from": 2023}])
 @pytest.mark.parametrize("scope", [Scope.everything(), Scope.everything(include_demo=False)])
-def test_same_rows_on_seed_and_demo(scope, flt):
-    old, new = _both(DataGate(Lake(DATA)), scope, flt)
-    assert_same_rows(old, new, NAME)
+@pytest.mark.parametrize("name", NAMES)
+def test_same_rows_on_seed_and_demo(scope, flt, name):
+    old, new = _both(DataGate(Lake(DATA)), scope, flt, name)
+    assert_same_rows(old, new, name)
 
 
 def test_the_seed_reports_are_summed_and_read(tmp_path):
@@ -92,10 +101,23 @@ def test_the_seed_reports_are_summed_and_read(tmp_path):
 
 
 @pytest.mark.parametrize("flt", [NO_FILTERS, {**NO_FILTERS, "region": "110102"}])
-def test_same_rows_on_awkward_trees(awkward, flt):
-    old, new = _both(DataGate(Lake(awkward)), Scope.everything(), flt)
-    assert_same_rows(old, new, NAME)
-    assert len(new) == 2
+@pytest.mark.parametrize("name", NAMES)
+def test_same_rows_on_awkward_trees(awkward, flt, name):
+    old, new = _both(DataGate(Lake(awkward)), Scope.everything(), flt, name)
+    assert_same_rows(old, new, name)
+    assert len(new) == (2 if name == NAME else 5 if flt["region"] else 9)
+
+
+def test_awkward_leaves_are_placed_under_their_dimension(awkward):
+    new = _both(DataGate(Lake(awkward)), Scope.everything(), NO_FILTERS, LEAVES)[1].set_index("indicator")
+    # J's level-3 rows sit directly under a level-1 node: leaves of that dimension; every other 指标A1 has
+    # children (S, M, W, K), so is not a leaf, and U's A12 has no score
+    assert new.loc["指标A1", ["dimension", "projects", "weight", "points_lost"]].tolist() == ["指标A", 1, 4, 1]
+    assert new.loc["指标B2", "dimension"] == "指标B"
+    assert new.loc["指标A12", ["projects", "weight", "points_lost"]].tolist() == [1, 4, 0]
+    # a level-2 leaf (U's B1) is an indicator; a level-1 node without children (E's B) is not
+    assert new.loc["指标B1", ["dimension", "points_lost"]].tolist() == ["指标B", 0]
+    assert "指标B" not in new.index
 
 
 def test_awkward_trees_sum_what_is_known_and_nothing_partial(awkward):
@@ -111,10 +133,11 @@ def test_awkward_trees_sum_what_is_known_and_nothing_partial(awkward):
     assert new.loc["指标B", "points_lost"] == pytest.approx(5 + 0.75 + 0 + 0.5 + 1)
 
 
-def test_same_rows_on_a_generated_lake():
+@pytest.mark.parametrize("name", NAMES)
+def test_same_rows_on_a_generated_lake(name):
     lake = ROOT / "bench" / "lake" / "1000"
     if not (lake / "lake").is_dir():
         pytest.skip("no generated bench lake (python -m bench.generate)")
-    old, new = _both(DataGate(Lake(lake)), Scope.everything(), NO_FILTERS)
-    assert_same_rows(old, new, NAME)
+    old, new = _both(DataGate(Lake(lake)), Scope.everything(), NO_FILTERS, name)
+    assert_same_rows(old, new, name)
     assert new["projects"].max() > 100

@@ -19,7 +19,7 @@ from tests.lakes import write_table
 from perfeval.db import QUERIES, DataGate, Lake, Scope, query_parameters
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-QUERY_FILES = sorted(p for p in QUERIES.glob("*.sql") if p.name != "_views.sql")
+QUERY_FILES = sorted(p for p in QUERIES.glob("*.sql") if not p.name.startswith("_"))  # _*.sql: the lake's own
 NONE_FILTERS = dict(region=None, year_from=None, year_to=None, category=None, evaluator_type=None)
 ALL = Scope.everything()
 
@@ -231,26 +231,6 @@ def test_query_file_reads_the_scoped_views_only(path):
     sql = re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))
     assert not re.search(r"\bbase_\w+", sql), f"{path.name} reads base_* (unscoped) views"
 
-
-_NUMBERED = re.compile(r"\bnumbered_projects\s*\(")
-_NUMBERED_CTE = re.compile(r"\b(\w+) AS MATERIALIZED \(\s*SELECT [^()]*FROM numbered_projects\(", re.S)
-
-
-@pytest.mark.parametrize("path", [p for p in QUERY_FILES if _NUMBERED.search(p.read_text(encoding="utf-8"))],
-                         ids=lambda p: p.stem)
-def test_projects_are_numbered_once_in_a_materialized_cte(path):
-    """numbered_projects (queries/_views.sql) numbers rows in no defined order: read twice, the same project
-    could get two numbers and a join on pk would pair the wrong trees. So a query calls it once, as a
-    MATERIALIZED CTE, and nothing else calls it."""
-    sql = re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))
-    assert len(_NUMBERED.findall(sql)) == 1, f"{path.name} numbers the projects more than once"
-    assert _NUMBERED_CTE.search(sql), f"{path.name} does not read numbered_projects in a MATERIALIZED CTE"
-
-
-def test_the_tree_queries_number_their_projects():
-    numbered = {p.stem for p in QUERY_FILES if _NUMBERED.search(p.read_text(encoding="utf-8"))}
-    assert {"compare_indicators", "district_indicators", "portfolio_points_lost_indicators",
-            "portfolio_points_lost_level1"} <= numbered
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
 def test_query_file_runs_on_the_fixture_lake(gate, path):
