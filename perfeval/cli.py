@@ -13,7 +13,9 @@ Commands (each takes ``--data PATH``, the lake folder; default $PERFEVAL_DATA, e
                                      files move to _archive/ (perfeval.compact)
 
 Every read of the lake goes through the data gate (`gate(args)`); ``validate`` reads files only and
-writes nothing; ``compact`` is the one command that changes files (it moves, never deletes).
+writes nothing; ``compact`` is the one command that changes data files (it moves, never deletes). A
+command that reads the lake may write its cache, the indicator roll-up under ``_derived/`` (not data;
+docs/data-model.md); ``compact`` writes the new one when it has merged indicator files.
 
 Adding a command: write, in its own module, ``add_X_parser(subparsers)`` (calls
 ``subparsers.add_parser("X", help=...)``, adds its arguments and returns the parser) and
