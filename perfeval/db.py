@@ -15,11 +15,12 @@ files change. `DataGate.query(name, scope, **params)` runs ``queries/<name>.sql`
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import math
 import os
 import pathlib
-import math
 import re
 import tempfile
 import threading
@@ -127,6 +128,7 @@ class Lake:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._version: str | None = None
         self._version_seen: tuple[float, str] | None = None
+        self._nodes: pathlib.Path | None = None  # the derived indicator roll-up the views read (_build)
 
     # -- files -------------------------------------------------------------------------------
     def data_files(self) -> list[pathlib.Path]:
@@ -190,7 +192,8 @@ class Lake:
         """The base connection for the current files (rebuilt when they change) and its version."""
         version = self.version()
         with self._lock:
-            if self._con is None or version != self._version:
+            # the derived roll-up is a cache: if someone deleted it, build it (and the views) again
+            if self._con is None or version != self._version or not (self._nodes and self._nodes.exists()):
                 old = self._con
                 self._con = self._build()
                 self._version = version
@@ -203,7 +206,7 @@ class Lake:
         files = self.live_files()
         for t in schema.TABLES:
             con.execute(self._base_view_sql(con, t, files))
-        nodes = self.indicator_nodes_file(con, files)
+        nodes = self._nodes = self.indicator_nodes_file(con, files)
         con.execute("CREATE VIEW base_indicator_nodes AS SELECT * FROM read_parquet(" + _literal(str(nodes)) + ")")
         for statement in _split_sql((QUERIES / "_views.sql").read_text(encoding="utf-8")):
             con.execute(statement)
@@ -233,7 +236,8 @@ class Lake:
         (ignored as data, like every ``_`` folder), else, where the lake is read-only, under the
         system's temporary folder. Built in parts of ``NODES_ROWS_PER_PART`` rows to bound memory,
         written under a temporary name and placed with one rename; two processes building at once
-        write the same rows. Files of earlier versions are removed once ``DERIVED_GRACE`` old.
+        write the same rows. Files of earlier versions are removed once superseded for ``DERIVED_GRACE``
+        seconds (``_prune_derived``); a Lake whose file was deleted builds it again on its next query.
         """
         files = self.live_files() if files is None else files
         indicators = schema.table("indicators")
@@ -390,17 +394,25 @@ def _supersedes(path: pathlib.Path) -> tuple[str, ...]:
 
 
 def _prune_derived(folder: pathlib.Path, keep: pathlib.Path) -> None:
-    """Remove the roll-ups of earlier versions (and abandoned temporary files) once ``DERIVED_GRACE``
-    seconds old: a process still on the previous version reads its file until it sees the new files
-    (within ``Lake.VERSION_TTL``)."""
+    """Remove the roll-ups of earlier versions once a newer one has existed for ``DERIVED_GRACE``
+    seconds (a process still on an earlier version reads its file until it sees the new files, within
+    ``Lake.VERSION_TTL``), and temporary files abandoned that long ago."""
     now = time.time()
+    built: list[tuple[float, pathlib.Path]] = []
     for p in folder.glob("*" + NODES_PREFIX + "*"):
-        if p != keep:
-            try:
-                if now - p.stat().st_mtime > DERIVED_GRACE:
-                    p.unlink()
-            except OSError:
-                pass
+        try:
+            mtime = p.stat().st_mtime
+            if p.name.startswith(".") and now - mtime > DERIVED_GRACE:
+                p.unlink()
+            elif not p.name.startswith("."):
+                built.append((mtime, p))
+        except OSError:
+            pass
+    for mtime, p in built:
+        superseded = any(m > mtime and now - m > DERIVED_GRACE for m, q in built if q != p)
+        if p != keep and superseded:
+            with contextlib.suppress(OSError):
+                p.unlink()
 
 
 def _split_sql(text: str) -> list[str]:

@@ -100,21 +100,30 @@ def test_a_new_indicator_batch_builds_a_new_roll_up(lake_copy):
     assert len(_derived(lake_copy)) == 2  # the earlier version's file stays for its readers, for a while
 
 
-def test_earlier_versions_are_removed_after_the_grace(lake_copy, monkeypatch):
-    stale = lake_copy / db.DERIVED_DIR / (db.NODES_PREFIX + "0000000000000000.parquet")
-    stale.parent.mkdir()
-    stale.write_bytes(b"old")
-    abandoned = stale.with_name("." + stale.name + ".123.4.tmp")
-    abandoned.write_bytes(b"half")
-    old = time.time() - db.DERIVED_GRACE - 60
-    os.utime(stale, (old, old))
-    _nodes(Lake(lake_copy))
-    assert stale.name not in _derived(lake_copy) and len(_derived(lake_copy)) == 1
-    assert abandoned.exists()  # not yet as old as the grace
-    os.utime(abandoned, (old, old))
-    (lake_copy / db.DERIVED_DIR / _derived(lake_copy)[0]).unlink()
-    _nodes(Lake(lake_copy))
+def test_earlier_versions_are_removed_once_superseded_for_the_grace(lake_copy):
+    """A roll-up goes once a newer one has existed for DERIVED_GRACE seconds (a process on the earlier
+    version may still read it until it sees the new files); an abandoned temporary file once that old."""
+    folder = lake_copy / db.DERIVED_DIR
+    folder.mkdir()
+    now = time.time()
+    older, old = (folder / (db.NODES_PREFIX + f"{i:016d}.parquet") for i in (1, 2))
+    abandoned = folder / ("." + old.name + ".123.4.tmp")
+    for p, age in ((older, 3), (old, 2), (abandoned, 2)):
+        p.write_bytes(b"x")
+        os.utime(p, (now - age * db.DERIVED_GRACE,) * 2)
+    _nodes(Lake(lake_copy))  # builds the current version's file
+    assert not older.exists()    # superseded by `old` for longer than the grace
+    assert old.exists()          # superseded only now, by the file just built
     assert not abandoned.exists()
+    assert len(_derived(lake_copy)) == 2
+
+
+def test_a_deleted_roll_up_is_built_again(lake_copy):
+    lake = Lake(lake_copy)
+    before = _nodes(lake)
+    shutil.rmtree(lake_copy / db.DERIVED_DIR)
+    pd.testing.assert_frame_equal(_nodes(lake), before)
+    assert len(_derived(lake_copy)) == 1
 
 
 def test_a_lake_it_cannot_write_to_gets_its_roll_up_elsewhere(lake_copy, tmp_path, monkeypatch):
