@@ -6,7 +6,8 @@
 starts two ``streamlit run app.py`` processes (ports 8501, 8502) reading the same lake folder
 (``PERFEVAL_DATA``), waits for their health checks, renders deploy/nginx/perfeval.conf.in for them,
 makes a self-signed certificate if none is there, and runs nginx in the foreground until Ctrl-C.
-See docs/deployment.md. The classes are also what the browser tests, the replica test and the
+Unless ``--no-warm``, it also warms the processes' caches when the lake's files change
+(deploy/warm.py). See docs/deployment.md. The classes are also what the browser tests, the replica test and the
 benchmarks use to start servers, so what is measured and tested is what is documented.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -278,6 +280,17 @@ class Nginx:
         self.stop()
 
 
+def _warm_loop(urls: list[str], data: str | None, stop: dict, interval: float = 5.0) -> None:
+    """deploy/warm.py's rounds, in a thread, until ``stop["now"]``."""
+    from deploy.warm import Warmer, page_paths
+    from perfeval.db import Lake
+
+    warmer = Warmer(urls, page_paths(), Lake(data or ROOT / "data").version, log=lambda s: print(s, flush=True))
+    while not stop["now"]:
+        warmer.step()
+        time.sleep(interval)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m deploy.cluster", description=__doc__.split("\n\n")[0])
     ap.add_argument("--replicas", type=int, default=2)
@@ -289,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="nginx config, logs, cache and the self-signed certificate go here "
                          "(default: <tmp>/perfeval-deploy)")
     ap.add_argument("--no-nginx", action="store_true", help="only the app processes")
+    ap.add_argument("--no-warm", action="store_true",
+                    help="do not warm the processes' caches when the lake changes (deploy/warm.py)")
     a = ap.parse_args(argv)
 
     apps = [AppProcess(a.base_port + i, a.data, log_dir=pathlib.Path(a.run_dir) / "logs")
@@ -303,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
         if not a.no_nginx:
             proxy = Nginx([app.port for app in apps], a.run_dir, a.http_port, a.https_port).start()
             print(f"nginx on {proxy.url} and {proxy.https_url} (self-signed)", flush=True)
+        if not a.no_warm:
+            threading.Thread(target=_warm_loop, args=([app.url for app in apps], a.data, stop),
+                             daemon=True).start()
         while not stop["now"] and all(app.proc.poll() is None for app in apps):
             time.sleep(1)
     except KeyboardInterrupt:

@@ -1,40 +1,9 @@
-"""What the browser tests visit: the routed pages (from app.py's PAGES), the seed projects and the
-figures each page must show for them (taken from the reports; the AppTests check the same ones)."""
+"""What the browser tests visit: the routed pages (app.py's PAGES, read by perfeval.routes), the seed
+projects and the figures each page must show for them (taken from the reports; the AppTests check the
+same ones)."""
 from __future__ import annotations
 
-import ast
-import pathlib
-from dataclasses import dataclass
-
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-
-@dataclass(frozen=True)
-class Page:
-    file: str   # app_pages/overview.py
-    zh: str     # title in the navigation
-    en: str
-    url: str    # url path: /overview
-
-    @property
-    def stem(self) -> str:
-        return pathlib.Path(self.file).stem
-
-    @property
-    def takes_project(self) -> bool:
-        """Whether the page documents a ``?project=`` deep link (in its docstring, as each page does)."""
-        doc = ast.get_docstring(ast.parse((ROOT / self.file).read_text(encoding="utf-8"))) or ""
-        return f"{self.url}?project=" in doc
-
-
-def routed_pages() -> list[Page]:
-    """The PAGES list of app.py (read without running it) whose files exist, in menu order."""
-    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PAGES" for t in node.targets):
-            return [Page(f, zh, en, url) for f, zh, en, url, *_ in ast.literal_eval(node.value)
-                    if (ROOT / f).exists()]
-    raise AssertionError("app.py has no PAGES list")
+from perfeval.routes import ROOT, Page, routed_pages  # noqa: F401 - the pages' list lives in perfeval.routes
 
 
 def page_files() -> list[str]:
