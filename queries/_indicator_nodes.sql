@@ -59,9 +59,8 @@ FROM r2 LEFT JOIN t p ON p.project_id = r2.project_id AND p.code = r2.parent_cod
 UNION ALL
 SELECT l3.project_id, l3.code, l3.parent_code, l3.level, l3.name, l3.name_en, l3.sort_order,
        l3.weight, l3.reported_score, l3.weight, l3.reported_score, 0, false, true,
-       coalesce(p1.name, p2.name)
+       coalesce(CASE WHEN p.parent_code IS NULL THEN p.name END, p2.name)  -- the parent, else its parent
 FROM t l3
 LEFT JOIN t p ON p.project_id = l3.project_id AND p.code = l3.parent_code
-LEFT JOIN t p1 ON p1.project_id = p.project_id AND p1.code = p.code AND p.parent_code IS NULL
 LEFT JOIN t p2 ON p2.project_id = p.project_id AND p2.code = p.parent_code
 WHERE l3.level = 3
