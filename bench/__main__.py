@@ -105,9 +105,11 @@ def main(argv: list[str] | None = None) -> int:
                         "seconds": round(time.perf_counter() - t_n, 1)}
         _log(f"[{n}] done in {time.perf_counter() - t_n:.0f} s")
         # write as we go: a long run that is stopped keeps what it measured
-        # replace what this run measured (by name and size), keep the rest of the previous results
-        measured = {(e.name, e.n_projects) for e in entries}
-        kept = [e for e in previous if (e["name"], e["n_projects"]) not in measured]
+        # replace the sizes this run measured, keep the previous results of the others (a measure this run
+        # did not make at a size it ran, such as the throttled visits beyond the first size, is dropped:
+        # it would be from another run and another method)
+        done = {e.n_projects for e in entries}
+        kept = [e for e in previous if e["n_projects"] not in done]
         all_entries = [Entry(**{k: v for k, v in d.items() if k != "ratio"}) for d in kept] + entries
         info["runs"] = runs
         write_json(all_entries, info)
