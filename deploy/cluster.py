@@ -7,8 +7,8 @@ starts two ``streamlit run app.py`` processes (ports 8501, 8502) reading the sam
 (``PERFEVAL_DATA``), waits for their health checks, renders deploy/nginx/perfeval.conf.in for them,
 makes a self-signed certificate if none is there, and runs nginx in the foreground until Ctrl-C.
 Unless ``--no-warm``, it also warms the processes' caches when the lake's files change
-(deploy/warm.py). See docs/deployment.md. The classes are also what the browser tests, the replica test and the
-benchmarks use to start servers, so what is measured and tested is what is documented.
+(deploy/warm.py). See docs/deployment.md. The classes are also what the browser tests, the replica
+test and the benchmarks use to start servers, so what is measured and tested is what is documented.
 """
 from __future__ import annotations
 

@@ -6,13 +6,12 @@ not wait for it.
 
 Each app process caches every query's result per version of the lake's files (perfeval.ui.state), and
 the first query after the files change builds the lake's views and, if the indicator files changed,
-their roll-up (perfeval.db.Lake). So the first visit to a page after an import pays for its queries:
-at 100 000 projects the overview's first chart came 2.5–4.3 s after navigation with the cache empty,
-against 1.9–2.7 s with it warm (docs/performance.md). This watches the lake's version
-(``Lake.version()``: names, sizes and times of its files) and, once it has stayed the same for
-``--settle`` seconds (an import writes several tables, one after another), opens every routed page
-once on every app process, over Streamlit's WebSocket as a browser's first visit would
-(deploy/probe.py): no filters, the default language, no project picked. A process whose pages did
+their roll-up (perfeval.db.Lake). So the first visit to a page after an import pays for its queries
+(docs/performance.md: the browser's `direct+server_cold` visits against `direct`, and finding 15).
+This watches the lake's version (``Lake.version()``: names, sizes and times of its files) and, once
+it has stayed the same for ``--settle`` seconds (an import writes several tables, one after another),
+opens every routed page once on every app process, over Streamlit's WebSocket as a browser's first
+visit would (deploy/probe.py): no filters, the default language, no project picked. A process whose pages did
 not all run is tried again on the next round, at most ``--tries`` times per version.
 
 The processes are addressed directly (their own ports, not the proxy): each has its own cache. It warms
