@@ -26,6 +26,7 @@ from perfeval import compact
 from perfeval.db import Lake
 
 MEASURES = ("queries", "pages", "pandas", "browser")
+LAKE_MADE = ("generate_lake", "compact_lake")  # how a lake was made: measured only by the run that made it
 
 
 def _log(msg: str) -> None:
@@ -107,9 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         # write as we go: a long run that is stopped keeps what it measured
         # replace the sizes this run measured, keep the previous results of the others (a measure this run
         # did not make at a size it ran, such as the throttled visits beyond the first size, is dropped:
-        # it would be from another run and another method)
+        # it would be from another run and another method), but for how the lake on disk was made
+        # (generated and compacted by an earlier run when this one found it there)
         done = {e.n_projects for e in entries}
-        kept = [e for e in previous if e["n_projects"] not in done]
+        measured = {(e.name, e.n_projects) for e in entries}
+        kept = [e for e in previous if e["n_projects"] not in done
+                or (e["name"] in LAKE_MADE and (e["name"], e["n_projects"]) not in measured)]
         all_entries = [Entry(**{k: v for k, v in d.items() if k != "ratio"}) for d in kept] + entries
         info["runs"] = runs
         write_json(all_entries, info)
