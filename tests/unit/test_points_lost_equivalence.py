@@ -27,9 +27,9 @@ NO_FILTERS = dict(region=None, year_from=None, year_to=None, category=None, eval
 
 
 def reference(name: str = NAME) -> str:
-    """The joined form. For the dimensions, with one change: its mode() and any_value() broke ties between equally common
-    names in no defined order (on the seed reports 过程 and 项目过程 swapped between runs); the rewrite
-    takes the first in code-point order, and so does the reference here."""
+    """The joined form. For the dimensions, with one change: its mode() and any_value() broke ties
+    between equally common names in no defined order (on the seed reports 过程 and 项目过程 swapped
+    between runs); the rewrite takes the first in code-point order, and so does the reference here."""
     text = (REFERENCE_SQL / f"{name}.sql").read_text(encoding="utf-8")
     if name != NAME:
         return text

@@ -4,8 +4,9 @@
 -- one, of equally common names the first in code-point order), projects,
 -- weight and points_lost (分, summed over the projects that state both), score_rate (fraction).
 -- Largest loss first. A level-1 node without children (天津) is a dimension, not an indicator here.
--- Projects are keyed by their number pk within the query (numbered_projects in _views.sql: faster joins),
--- numbered once (MATERIALIZED) however often the tree below is read.
+-- Projects are keyed by their number pk within the query, numbered once (MATERIALIZED) however often the
+-- tree below is read. (The query used the macro numbered_projects for that, removed with finding 14 of
+-- docs/performance.md; its body is inlined here.)
 WITH p AS MATERIALIZED (
     SELECT row_number() OVER () AS pk, project_id
     FROM selected_projects($region, $year_from, $year_to, $category, $evaluator_type)
