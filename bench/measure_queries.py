@@ -105,6 +105,18 @@ def _child(lake, name, params, warm_runs, conn):
         conn.send({"error": f"{type(e).__name__}: {' '.join(str(e).split())[:120]}"})
 
 
+def _in_child(ctx, lake: str, name: str | None, params: dict | None, warm_runs: int) -> dict:
+    """_child's answer (a query variant, or the roll-up's build for name None), or an error after
+    TIME_LIMIT_S."""
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(lake, name, params, warm_runs, send))
+    proc.start()
+    r = recv.recv() if recv.poll(TIME_LIMIT_S) else {"error": f"no result within {TIME_LIMIT_S} s"}
+    proc.kill() if proc.is_alive() else None
+    proc.join()
+    return r
+
+
 def measure(lake: pathlib.Path, n: int, warm_runs: int = 3, log=print) -> list[Entry]:
     """Each query variant in a child process with a memory and a time limit."""
     import multiprocessing as mp
@@ -119,12 +131,7 @@ def measure(lake: pathlib.Path, n: int, warm_runs: int = 3, log=print) -> list[E
     # the indicator roll-up, built once per version of the indicator files and kept under _derived/
     # (every cold query below finds it, as every process after the first does)
     shutil.rmtree(lake / DERIVED_DIR, ignore_errors=True)
-    recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(str(lake), None, None, 0, send))
-    proc.start()
-    r = recv.recv() if recv.poll(TIME_LIMIT_S) else {"error": f"no result within {TIME_LIMIT_S} s"}
-    proc.kill() if proc.is_alive() else None
-    proc.join()
+    r = _in_child(ctx, str(lake), None, None, 0)
     if "error" in r:
         entries.append(Entry("indicator_rollup_build", n, None, "s", None, None, note=f"FAILED ({r['error']})"))
     else:
@@ -133,12 +140,7 @@ def measure(lake: pathlib.Path, n: int, warm_runs: int = 3, log=print) -> list[E
     log(f"  indicator roll-up built: {r}")
     for name in query_names():
         for label, params in variants(name, sample):
-            recv, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_child, args=(str(lake), name, params, warm_runs, send))
-            proc.start()
-            r = recv.recv() if recv.poll(TIME_LIMIT_S) else {"error": f"no result within {TIME_LIMIT_S} s"}
-            proc.kill() if proc.is_alive() else None
-            proc.join()
+            r = _in_child(ctx, str(lake), name, params, warm_runs)
             if "error" in r:
                 note = f"FAILED ({r['error']}; limits {MEMORY_LIMIT / 2**30:.0f} GB, {TIME_LIMIT_S} s)"
                 entries.append(Entry(f"query_cold:{label}", n, None, "s", "same query warm", None,

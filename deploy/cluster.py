@@ -282,13 +282,11 @@ class Nginx:
 
 def _warm_loop(urls: list[str], data: str | None, stop: dict, interval: float = 5.0) -> None:
     """deploy/warm.py's rounds, in a thread, until ``stop["now"]``."""
-    from deploy.warm import Warmer, page_paths
+    from deploy.warm import Warmer, page_paths, watch
     from perfeval.db import Lake
 
     warmer = Warmer(urls, page_paths(), Lake(data or ROOT / "data").version, log=lambda s: print(s, flush=True))
-    while not stop["now"]:
-        warmer.step()
-        time.sleep(interval)
+    watch(warmer, interval, lambda: stop["now"])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -93,6 +93,13 @@ class Warmer:
         return self._seen is not None and version == self._seen[0] and warmed
 
 
+def watch(warmer: Warmer, interval: float, stopped: Callable[[], bool] = lambda: False) -> None:
+    """Rounds every ``interval`` seconds until ``stopped()``."""
+    while not stopped():
+        warmer.step()
+        time.sleep(interval)
+
+
 def main(argv: list[str] | None = None) -> int:
     from perfeval.db import Lake
     from perfeval.ui.state import data_dir
@@ -111,9 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     if a.once:
         warmer.step()
         return 0 if all(warmer.warm(u) for u in a.urls) else 1
-    while True:
-        warmer.step()
-        time.sleep(a.interval)
+    watch(warmer, a.interval)
+    return 0
 
 
 if __name__ == "__main__":

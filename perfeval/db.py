@@ -204,9 +204,10 @@ class Lake:
     def _build(self) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(":memory:")
         files = self.live_files()
-        for t in schema.TABLES:
-            con.execute(self._base_view_sql(con, t, files))
-        nodes = self._nodes = self.indicator_nodes_file(con, files)
+        views = {t.name: self._base_view_sql(con, t, files) for t in schema.TABLES}
+        for view in views.values():
+            con.execute(view)
+        nodes = self._nodes = self.indicator_nodes_file(con, files, views["indicators"])
         con.execute("CREATE VIEW base_indicator_nodes AS SELECT * FROM read_parquet(" + _literal(str(nodes)) + ")")
         for statement in _split_sql((QUERIES / "_views.sql").read_text(encoding="utf-8")):
             con.execute(statement)
@@ -223,27 +224,26 @@ class Lake:
         return con
 
     # -- the derived indicator roll-up ---------------------------------------------------------
-    def indicator_nodes_file(self, con: duckdb.DuckDBPyConnection,
-                             files: list[pathlib.Path] | None = None) -> pathlib.Path:
+    def indicator_nodes_file(self, con: duckdb.DuckDBPyConnection, files: list[pathlib.Path],
+                             view_sql: str) -> pathlib.Path:
         """The Parquet file of queries/_indicator_nodes.sql over the lake's indicator files: every node
         of every tree with its figures summed up the tree, its leaf flag and its level-1 dimension.
 
         The tree queries (compare, districts, points lost) read it as the view ``indicator_nodes``
         instead of summing 3.4 M rows up the tree at 100 000 projects on every call (docs/performance.md,
         finding 14). Its name holds a hash of what it is made from (the indicator files' names, sizes
-        and modification times, their typed view and the roll-up's SQL), so it is built once per
-        version of those files and shared by every process over the lake: under ``<lake>/_derived/``
+        and modification times, their typed view ``view_sql`` as _build made it, and the roll-up's
+        SQL; ``con`` has the base views), so it is built once per version of those files and shared
+        by every process over the lake: under ``<lake>/_derived/``
         (ignored as data, like every ``_`` folder), else, where the lake is read-only, under the
         system's temporary folder. Built in parts of ``NODES_ROWS_PER_PART`` rows to bound memory,
         written under a temporary name and placed with one rename; two processes building at once
         write the same rows. Files of earlier versions are removed once superseded for ``DERIVED_GRACE``
         seconds (``_prune_derived``); a Lake whose file was deleted builds it again on its next query.
         """
-        files = self.live_files() if files is None else files
-        indicators = schema.table("indicators")
         h = hashlib.sha1(NODES_SQL.read_bytes())
-        h.update(self._base_view_sql(con, indicators, files).encode())
-        csvs, parquets = self.table_files(indicators.name, files)
+        h.update(view_sql.encode())
+        csvs, parquets = self.table_files("indicators", files)
         for p in csvs + parquets:
             st = p.stat()
             h.update(f"{p}|{st.st_size}|{st.st_mtime_ns}\n".encode())
