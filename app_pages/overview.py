@@ -4,7 +4,7 @@ import streamlit as st
 from perfeval import charts, fmt
 from perfeval.portfolio import portfolio_kpis
 from perfeval.regions import region_label
-from perfeval.ui import common, districts, plot, scorecard, state
+from perfeval.ui import common, deck, districts, plot, scorecard, state
 
 TABLE_ROWS = 500           # rows of the ranked table (a longer list is for the filters to narrow)
 AUDIT_MAX_PROJECTS = 500   # above this, the ranked table carries no audit column
@@ -20,6 +20,7 @@ if df.empty:
     st.info(t("当前筛选条件下没有项目。", "No project matches the filters."))
     st.stop()
 
+deck.portfolio_button(f)
 k = portfolio_kpis(df)
 # two rows of three, so that portfolio totals (tens of thousands of 万元) are not cut off
 common.kpi_row([

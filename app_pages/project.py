@@ -6,7 +6,7 @@ import streamlit as st
 
 from perfeval import charts, fmt
 from perfeval.regions import region_label
-from perfeval.ui import common, plot, project_focus, state
+from perfeval.ui import common, deck, plot, project_focus, state
 
 t = state.tr()
 lang = state.lang()
@@ -17,6 +17,7 @@ state.write_url({"project": pid})
 facts = state.query("project_facts", project_id=pid)
 p = facts.iloc[0].to_dict()
 common.page_header(t.pick(p, "name", "name_en"), facts)
+deck.project_button(pid)
 
 grade = p.get("reported_grade")
 common.kpi_row([

@@ -67,3 +67,4 @@ def sources_note(df: pd.DataFrame, lang: str = "zh") -> str:
         return "数据来源：" + ("；".join(parts) if parts else "无")
     parts = [f"{kinds[k]} {en[k]}" for k in en if kinds.get(k)]
     return "Data: " + ("; ".join(parts) if parts else "none")
+

@@ -62,6 +62,12 @@ def query(name: str, **params) -> pd.DataFrame:
     return _cached(str(data_dir()), name, tuple(sorted(params.items())), sc.key(), g.version(), sc)
 
 
+def cached_query(path: str, name: str, params: dict, sc: Scope, version: str) -> pd.DataFrame:
+    """`query` with the lake, scope and version given, not read from the session: for work done
+    outside the page's run (a deferred download), through the same cache."""
+    return _cached(path, name, tuple(sorted(params.items())), sc.key(), version, sc)
+
+
 def lang() -> str:
     return st.session_state.get("lang", "zh")
 
