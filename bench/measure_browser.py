@@ -141,7 +141,7 @@ def measure(lake: pathlib.Path, n: int, project_id: str, rounds: int = 3, limit_
         modes = [("direct", None)] + ([("nginx", None)] if proxies else [])
         if throttle:
             modes += [("direct+intranet", INTRANET)] + ([("nginx+intranet", INTRANET)] if proxies else [])
-        pages = routed_pages()
+        pages = [pg for pg in routed_pages() if pg.draws_charts]
         peak_before = 0  # the app's peak before a restart (after a page that drew no chart in time)
 
         def page_url(base_app: str, pg) -> str:

@@ -11,11 +11,17 @@ Commands (each takes ``--data PATH``, the lake folder; default $PERFEVAL_DATA, e
     audit [--project ID] [--json]    the audit's checks (perfeval.audit)
     compact [--dry-run]              merge each table's Parquet batches into one file; the replaced
                                      files move to _archive/ (perfeval.compact)
+    import FILE [--table T] [--dry-run] [--json]
+                                     check an .xlsx / CSV / Parquet upload against the schema and the
+                                     lake and, if nothing is wrong, write it as the new batch
+                                     imports/<id>/; exit 1 on problems (perfeval.ingest)
+    template OUT.xlsx [--lang zh|en] the import template to fill in (perfeval.ingest)
 
 Every read of the lake goes through the data gate (`gate(args)`); ``validate`` reads files only and
-writes nothing; ``compact`` is the one command that changes data files (it moves, never deletes). A
-command that reads the lake may write its cache, the indicator roll-up under ``_derived/`` (not data;
-docs/data-model.md); ``compact`` writes the new one when it has merged indicator files.
+writes nothing; ``compact`` is the one command that changes data files (it moves, never deletes);
+``import`` adds a new batch folder under ``imports/`` and changes nothing else. A command that reads
+the lake may write its cache, the indicator roll-up under ``_derived/`` (not data; docs/data-model.md);
+``compact`` writes the new one when it has merged indicator files.
 
 Adding a command: write, in its own module, ``add_X_parser(subparsers)`` (calls
 ``subparsers.add_parser("X", help=...)``, adds its arguments and returns the parser) and
@@ -207,6 +213,17 @@ def add_validate_parser(sub) -> argparse.ArgumentParser:
     return p
 
 
+def print_problems(problems, limit: int = 0) -> None:
+    """Each validate.Problem as ``location 值/value="…"`` and its Chinese and English message; at most
+    ``limit`` of them (0 = all), then how many were left out."""
+    shown = problems[:limit] if limit > 0 else problems
+    for p in shown:
+        value = "" if p.value is None else f" 值/value={json.dumps(p.value, ensure_ascii=False)}"
+        print(f"{p.location()}{value}\n    {p.message_zh}\n    {p.message_en}")
+    if len(shown) < len(problems):
+        print(f"… 另有 {len(problems) - len(shown)} 个问题未列出 / {len(problems) - len(shown)} more not shown")
+
+
 def validate_command(args) -> int:
     from perfeval import validate as v
 
@@ -228,12 +245,7 @@ def validate_command(args) -> int:
     if args.json:
         print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
         return 1 if problems else 0
-    shown = problems[: args.limit] if args.limit > 0 else problems
-    for p in shown:
-        value = "" if p.value is None else f" 值/value={json.dumps(p.value, ensure_ascii=False)}"
-        print(f"{p.location()}{value}\n    {p.message_zh}\n    {p.message_en}")
-    if len(shown) < len(problems):
-        print(f"… 另有 {len(problems) - len(shown)} 个问题未列出 / {len(problems) - len(shown)} more not shown")
+    print_problems(problems, args.limit)
     files = len({p.file for p in problems})
     if problems:
         print(f"\n✗ {len(problems)} 个问题，涉及 {files} 个文件（共检查 {report.files} 个文件、{report.rows} 行）"
@@ -320,6 +332,10 @@ def _commands() -> list[Command]:
     commands.append((add_audit_parser, audit_command))
     from perfeval.compact import add_compact_parser, compact_command
     commands.append((add_compact_parser, compact_command))
+    from perfeval.ingest import add_import_parser, import_command
+    commands.append((add_import_parser, import_command))
+    from perfeval.ingest import add_template_parser, template_command
+    commands.append((add_template_parser, template_command))
     return commands
 
 

@@ -187,6 +187,11 @@ class Lake:
         self._version_seen = (now, version)
         return version
 
+    def changed(self) -> None:
+        """This process has just changed the lake's files (an import): read the version anew on the next
+        call rather than up to ``VERSION_TTL`` seconds later."""
+        self._version_seen = None
+
     # -- connection --------------------------------------------------------------------------
     def connection(self) -> tuple[duckdb.DuckDBPyConnection, str]:
         """The base connection for the current files (rebuilt when they change) and its version."""

@@ -22,10 +22,20 @@ class Page:
         return pathlib.Path(self.file).stem
 
     @property
+    def doc(self) -> str:
+        """The page file's docstring (each page says there what it shows and which links it takes)."""
+        return ast.get_docstring(ast.parse((ROOT / self.file).read_text(encoding="utf-8"))) or ""
+
+    @property
     def takes_project(self) -> bool:
         """Whether the page documents a ``?project=`` deep link (in its docstring, as each page does)."""
-        doc = ast.get_docstring(ast.parse((ROOT / self.file).read_text(encoding="utf-8"))) or ""
-        return f"{self.url}?project=" in doc
+        return f"{self.url}?project=" in self.doc
+
+    @property
+    def draws_charts(self) -> bool:
+        """Whether the page draws charts: every page does but one whose docstring says it "draws no
+        chart" (the import page); the time-to-first-chart measures and tests skip those."""
+        return "draws no chart" not in self.doc
 
 
 def routed_pages() -> list[Page]:

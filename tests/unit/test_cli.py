@@ -93,9 +93,10 @@ def test_every_command_takes_data_before_or_after_it():
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     assert {"summary", "validate", "sql", "dictionary"} <= set(sub.choices)
+    positional = {"sql": ["SELECT 1"], "import": ["x.xlsx"], "template": ["t.xlsx"]}  # required arguments
     for name, p in sub.choices.items():
         assert "--data" in p._option_string_actions, name
-        args = parser.parse_args(["--data", "/x", name] + (["SELECT 1"] if name == "sql" else []))
+        args = parser.parse_args(["--data", "/x", name] + positional.get(name, []))
         assert args.data == "/x", f"{name}: its own --data default must not hide the global one"
 
 

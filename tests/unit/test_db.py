@@ -142,3 +142,21 @@ def test_demo_rows_hidden_when_scope_says_so(lake_copy):
     proj.to_parquet(lake_copy / "lake" / "projects" / "demo.parquet")
     assert "demo-x" in set(g.table("projects", Scope.everything(True))["project_id"])
     assert "demo-x" not in set(g.table("projects", Scope.everything(False))["project_id"])
+
+
+def test_changed_makes_the_next_version_read_the_files(tmp_path):
+    """Lake.version() is re-read at most every VERSION_TTL seconds, unless the process says it changed
+    the files (perfeval.ui.upload after an import)."""
+    import shutil
+
+    from perfeval.db import Lake
+    from tests.conftest import DATA
+
+    shutil.copytree(DATA / "catalog", tmp_path / "catalog")
+    lake = Lake(tmp_path)
+    lake.VERSION_TTL = 3600
+    before = lake.version()
+    (tmp_path / "catalog" / "extra.csv").write_text("a\n1\n", encoding="utf-8")
+    assert lake.version() == before, "within the TTL the version is not re-read"
+    lake.changed()
+    assert lake.version() != before

@@ -1,0 +1,93 @@
+"""数据导入 Import: the Excel template, an upload checked cell by cell against the lake, and, once
+nothing is wrong and the person confirms, a new batch in the lake that every page reads at once.
+
+Nothing is written before the confirmation, a refused upload writes nothing, and a batch is never
+changed afterwards (perfeval.ingest, docs/data-model.md "Importing data"). The page draws no chart.
+"""
+import datetime as dt
+
+import streamlit as st
+
+from perfeval import ingest, ingest_view
+from perfeval.ui import state, upload
+
+PREVIEW_ROWS = 20
+
+t = state.tr()
+lang = state.lang()
+state.write_url()
+
+st.title(t("数据导入", "Import data"))
+st.markdown(t(
+    "1. 下载导入模板，每张表一个工作表（说明见模板首页）；金额单位为万元，比率填小数（71.72% 写作 0.7172），"
+    "日期写作 2023-06-30。\n"
+    "2. 上传填好的 Excel 工作簿（或单张表的 CSV / Parquet 文件）。系统逐格检查，列出每处问题的工作表、行、列和值。\n"
+    "3. 检查通过后确认导入：数据作为新的批次写入，原文件原样保存，已有数据不作任何改动。",
+    "1. Download the template: one sheet per table (its first sheet explains how to fill it); amounts in "
+    "10k CNY, rates as fractions (71.72% is 0.7172), dates as 2023-06-30.\n"
+    "2. Upload the filled workbook (or one table's CSV / Parquet file). Every cell is checked; each problem "
+    "is listed with its sheet, row, column and value.\n"
+    "3. Once nothing is wrong, confirm: the data are written as a new batch, the uploaded file is kept as "
+    "it was, and nothing already in the lake is changed."))
+st.download_button(t("⬇️ 下载导入模板（Excel）", "⬇️ Download the template (Excel)"), data=upload.template(lang),
+                   file_name=t("绩效评价数据导入模板.xlsx", "perfeval-import-template.xlsx"),
+                   mime=upload.XLSX_MIME, key="template")
+
+file = st.file_uploader(t("上传数据文件", "Upload a data file"), type=["xlsx", "csv", "parquet"], key="w_upload",
+                        help=t("Excel 工作簿：工作表以表名命名（如 projects、indicators）。CSV 可为 UTF-8 或 GBK 编码。",
+                               "Excel workbook: sheets named by table (projects, indicators, …). CSV in UTF-8 "
+                               "or GBK."))
+if file is None:
+    st.stop()
+
+data = file.getvalue()
+done = st.session_state.setdefault("imported", {})
+if upload.digest(data) in done:
+    batch_id, rows = done[upload.digest(data)]
+    st.success(t(f"已导入「{file.name}」为批次 {batch_id}：", f"“{file.name}” was imported as batch {batch_id}: ")
+               + ingest_view.rows_summary(rows, lang))
+    st.page_link("app_pages/overview.py", label=t("📊 查看总览", "📊 Open the overview"))
+    st.stop()
+
+with st.spinner(t("正在检查…", "Checking…")):
+    staged = upload.stage(file.name, data)
+
+if not staged.ok:
+    st.error(ingest_view.problems_headline(staged.problems, lang))
+    table = ingest_view.problem_table(staged.problems, lang)
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={k: (st.column_config.NumberColumn(t(zh, en), format="%d") if k == "row"
+                                    else st.column_config.TextColumn(t(zh, en), width="large" if k == "message"
+                                                                     else None))
+                                for k, zh, en in ingest_view.PROBLEM_COLUMNS})
+    st.download_button(t("⬇️ 下载问题清单（CSV）", "⬇️ Download the problems (CSV)"),
+                       data=ingest_view.problems_csv(staged.problems),
+                       file_name=f"{file.name}.problems.csv", mime="text/csv", key="problems_csv")
+    st.stop()
+
+st.success(t("检查通过，可以导入：", "No problems found; ready to import: ") + ingest_view.rows_summary(staged.rows, lang))
+not_real = ingest_view.not_real_kinds(staged.frames)
+if not_real:
+    st.warning(t("⚠️ 本文件含非真实数据（数据来源类型：", "⚠️ This file holds data that are not real (source kinds: ")
+               + t("、", ", ").join(not_real) + t("），导入后各页面会标示。", "); every page will mark them."))
+for name, df in staged.frames.items():
+    with st.expander(ingest_view.table_label(name, lang) + t(f"：{len(df):,} 行", f": {len(df):,} rows")):
+        st.dataframe(df.head(PREVIEW_ROWS), hide_index=True, width="stretch")
+        if len(df) > PREVIEW_ROWS:
+            st.caption(t(f"仅显示前 {PREVIEW_ROWS} 行。", f"The first {PREVIEW_ROWS} rows only."))
+
+writable = upload.lake_writable()
+if not writable:
+    st.warning(t(f"数据目录 {state.data_dir()} 不可写，本服务不能导入；请联系管理员。",
+                 f"The data folder {state.data_dir()} is read-only: this server cannot import. Ask the "
+                 "administrator."))
+if st.button(t("确认导入", "Import"), type="primary", disabled=not writable, key="commit"):
+    try:
+        batch = upload.commit(staged)
+    except ingest.ImportRefused as e:  # the lake changed since the check (another batch took the same keys)
+        st.error(ingest_view.problems_headline(e.problems, lang))
+        st.dataframe(ingest_view.problem_table(e.problems, lang), hide_index=True, width="stretch")
+        st.stop()
+    done[upload.digest(data)] = (batch.id, dict(batch.rows))
+    st.session_state["last_import"] = (batch.id, dt.datetime.now().isoformat(timespec="seconds"))
+    st.rerun()

@@ -1,0 +1,51 @@
+"""The import page's Streamlit pieces: the template download, checking an upload (cached per file and
+lake version) and committing it as a new batch. The reading, checks and writing are perfeval.ingest's;
+what is shown of them is perfeval.ingest_view's."""
+from __future__ import annotations
+
+import hashlib
+import os
+
+import streamlit as st
+
+from perfeval import ingest
+from perfeval.ui import state
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def template(lang: str) -> bytes:
+    return ingest.template_workbook(lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _stage(path: str, filename: str, digest: str, version: str, _data: bytes) -> ingest.Staged:
+    # digest and version are the key: the same bytes against the same lake give the same answer
+    return ingest.stage(filename, _data, path)
+
+
+def stage(filename: str, data: bytes) -> ingest.Staged:
+    """The upload read and checked against the lake as it is now."""
+    digest = hashlib.sha256(data).hexdigest()
+    return _stage(str(state.data_dir()), filename, digest, state.gate().version(), data)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def lake_writable() -> bool:
+    """Whether this process may add a batch: the lake folder (or its imports/ folder) is writable."""
+    root = state.data_dir()
+    imports = root / "imports"
+    return os.access(imports if imports.exists() else root, os.W_OK)
+
+
+def commit(staged: ingest.Staged) -> ingest.Batch:
+    """Write the batch, then forget the cached checks and the lake's version (the lake has changed: the
+    next query of any session of this process reads the new version; other processes within a second)."""
+    batch = ingest.commit(staged, state.data_dir())
+    state.gate().lake.changed()  # every page of this process reads the new batch on its next query
+    _stage.clear()
+    return batch

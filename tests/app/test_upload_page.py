@@ -1,0 +1,109 @@
+"""数据导入 Import page (AppTest): the template download, an upload with problems (listed by sheet, row,
+column and value; nothing written), a clean upload imported as a batch that the overview shows at once."""
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+
+import openpyxl
+import pytest
+
+from tests.app.helpers import run_page, texts
+from tests.conftest import DATA
+
+PID = "imp-test-0001"
+
+
+def _lake(tmp_path):
+    lake = tmp_path / "data"
+    shutil.copytree(DATA, lake, ignore=shutil.ignore_patterns("_derived"))
+    return lake
+
+
+def _files(lake) -> dict[str, str]:
+    return {str(p.relative_to(lake)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(lake.rglob("*")) if p.is_file() and "_derived" not in p.parts}
+
+
+def workbook(name: str = "导入测试项目", score="88.5") -> bytes:
+    """A workbook with one project and its budget, as a district would fill the template."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "projects"
+    ws.append(["project_id", "name", "short_name", "category", "province", "city", "district", "region_code",
+               "implementing_unit", "evaluator", "evaluator_type", "period_start", "period_end",
+               "reported_total_score", "reported_grade"])
+    ws.append([PID, name, "南山反诈", "反诈", "广东省", "深圳市", "南山区", "440305", "南山公安分局", "南山区财政局",
+               "自评", "2023-01-01", "2023-12-31", score, "良"])
+    b = wb.create_sheet("budget")
+    b.append(["project_id", "year", "initial_budget", "received", "spent"])
+    b.append([PID, 2023, 120.5, 100, 90.25])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _upload(at, name: str, data: bytes):
+    at.file_uploader(key="w_upload").set_value((name, data, "application/octet-stream"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_page_offers_the_template(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERFEVAL_DATA", str(_lake(tmp_path)))
+    at = run_page("upload")
+    assert not at.exception
+    assert at.title[0].value == "数据导入"
+    assert at.get("download_button")[0].proto.label.startswith("⬇️ 下载导入模板")
+    assert at.file_uploader(key="w_upload").allowed_type == [".xlsx", ".csv", ".parquet"]
+
+
+def test_bad_upload_lists_each_problem_and_writes_nothing(tmp_path, monkeypatch):
+    lake = _lake(tmp_path)
+    before = _files(lake)
+    monkeypatch.setenv("PERFEVAL_DATA", str(lake))
+    at = _upload(run_page("upload"), "南山.xlsx", workbook(score="八十八"))
+    assert at.error and "未导入任何数据" in at.error[0].value
+    problems = at.dataframe[0].value
+    row = problems[problems["column"] == "reported_total_score"].iloc[0]
+    assert row["file"] == "南山.xlsx:projects" and row["row"] == 2 and row["value"] == "八十八"
+    assert "应为数字" in row["message"]
+    assert [b.proto.label for b in at.get("download_button")][-1].startswith("⬇️ 下载问题清单")
+    assert "commit" not in [b.key for b in at.button], "no import button while anything is wrong"
+    assert _files(lake) == before, "a refused upload writes nothing"
+
+
+def test_clean_upload_is_imported_and_shown(tmp_path, monkeypatch):
+    lake = _lake(tmp_path)
+    before = _files(lake)
+    monkeypatch.setenv("PERFEVAL_DATA", str(lake))
+    data = workbook()
+    at = _upload(run_page("upload"), "南山.xlsx", data)
+    assert at.success and "检查通过" in at.success[0].value
+    assert not (lake / "imports").exists(), "nothing is written before the confirmation"
+    at.button(key="commit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "已导入" in at.success[0].value
+    batches = [p for p in (lake / "imports").iterdir() if not p.name.startswith(".")]
+    assert len(batches) == 1 and batches[0].name in at.success[0].value
+    assert (batches[0] / "_upload" / "南山.xlsx").read_bytes() == data, "the upload is kept as it was"
+    after = _files(lake)
+    assert {k: v for k, v in after.items() if k in before} == before, "nothing that was there changed"
+
+    ov = run_page("overview")
+    assert not ov.exception
+    table = ov.dataframe[0].value
+    mine = table[table["name"] == "导入测试项目"]
+    assert len(mine) == 1 and mine.iloc[0]["data"] == "导入"
+    assert "导入批次" in texts(ov)
+
+
+@pytest.mark.parametrize("lang", ["en"])
+def test_english(tmp_path, monkeypatch, lang):
+    monkeypatch.setenv("PERFEVAL_DATA", str(_lake(tmp_path)))
+    at = _upload(run_page("upload", lang=lang), "nanshan.xlsx", workbook(score="x"))
+    assert at.title[0].value == "Import data"
+    assert "nothing was imported" in at.error[0].value
+    assert "must be a number" in at.dataframe[0].value["message"].iloc[0]

@@ -1,0 +1,69 @@
+"""What the import page shows of an upload (perfeval.ingest_view): pure functions."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from perfeval import ingest_view
+from perfeval.validate import Problem
+
+P1 = Problem("福田.xlsx:indicators", 7, "weight", "五", "not_number", "「分值（weight）」应为数字，实际为「五」",
+             "weight (weight) must be a number, got “五”", "indicators")
+P2 = Problem("福田.xlsx:indicators", 7, "level", "4", "above_max", "「层级（level）」为 4，大于上限 3",
+             "level (level) is 4, above the maximum 3", "indicators")
+P3 = Problem("福田.xlsx:projects", None, "name", None, "missing_column", "缺少必填列：项目名称（name）",
+             "required column name (name) is missing", "projects")
+
+
+def test_problem_table_names_file_row_column_value_in_the_language():
+    zh = ingest_view.problem_table([P1, P3], "zh")
+    assert list(zh.columns) == [c for c, _, _ in ingest_view.PROBLEM_COLUMNS]
+    assert zh.iloc[0].to_dict() == {"file": "福田.xlsx:indicators", "row": 7, "column": "weight", "value": "五",
+                                    "message": P1.message_zh}
+    assert pd.isna(zh.iloc[1]["row"]) and zh.iloc[1]["column"] == "name" and zh.iloc[1]["value"] == ""
+    en = ingest_view.problem_table([P1], "en")
+    assert en.iloc[0]["message"] == P1.message_en
+
+
+def test_problem_table_of_no_problems_has_the_columns():
+    df = ingest_view.problem_table([], "zh")
+    assert df.empty and list(df.columns) == ["file", "row", "column", "value", "message"]
+
+
+def test_problems_csv_opens_in_excel_with_both_languages():
+    data = ingest_view.problems_csv([P1, P2, P3])
+    assert data.startswith("\ufeff".encode("utf-8")), "a BOM, so Excel reads it as UTF-8"
+    df = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(df["问题"]) == [P1.message_zh, P2.message_zh, P3.message_zh]
+    assert list(df["problem"]) == [P1.message_en, P2.message_en, P3.message_en]
+    assert list(df["行 row"]) == ["7", "7", ""]
+    assert list(df["值 value"]) == ["五", "4", ""]
+    assert list(df["code"]) == ["not_number", "above_max", "missing_column"]
+
+
+def test_headline_counts_problems_and_rows():
+    zh = ingest_view.problems_headline([P1, P2, P3], "zh")
+    assert "3 处问题" in zh and "涉及 1 行" in zh and "未导入任何数据" in zh
+    en = ingest_view.problems_headline([P1, P2, P3], "en")
+    assert "3 problems" in en and "in 1 rows" in en and "nothing was imported" in en
+
+
+def test_rows_summary_names_tables_as_people_do():
+    from perfeval import schema
+
+    projects, indicators = schema.table("projects").zh, schema.table("indicators").zh
+    assert ingest_view.rows_summary({"projects": 12, "indicators": 3600}, "zh") == \
+        f"{projects}（projects） 12 行、{indicators}（indicators） 3,600 行"
+    assert ingest_view.table_label("nonsense", "zh") == "nonsense"
+    assert ingest_view.rows_summary({}, "en") == "no data rows"
+    assert ingest_view.rows_summary({"budget": 1}, "en").endswith("(budget) 1 rows")
+
+
+def test_not_real_kinds_reads_the_sources():
+    frames = {"projects": pd.DataFrame({"source": ["import:b1", "report:x"]}),
+              "budget": pd.DataFrame({"source": ["demo:city", None, "generated:bench"]}),
+              "regions": pd.DataFrame({"name": ["a"]})}
+    assert ingest_view.not_real_kinds(frames) == ["demo", "generated"]
+    assert ingest_view.not_real_kinds({"projects": frames["projects"]}) == []
+
