@@ -16,6 +16,8 @@ Commands (each takes ``--data PATH``, the lake folder; default $PERFEVAL_DATA, e
                                      lake and, if nothing is wrong, write it as the new batch
                                      imports/<id>/; exit 1 on problems (perfeval.ingest)
     template OUT.xlsx [--lang zh|en] the import template to fill in (perfeval.ingest)
+    deck [OUT.pptx] [--project ID] [--lang] [filters]
+                                     the overview's 10-slide deck, or one project's (perfeval.export)
 
 Every read of the lake goes through the data gate (`gate(args)`); ``validate`` reads files only and
 writes nothing; ``compact`` is the one command that changes data files (it moves, never deletes);
@@ -336,6 +338,8 @@ def _commands() -> list[Command]:
     commands.append((add_import_parser, import_command))
     from perfeval.ingest import add_template_parser, template_command
     commands.append((add_template_parser, template_command))
+    from perfeval.export import add_deck_parser, deck_command
+    commands.append((add_deck_parser, deck_command))
     return commands
 
 

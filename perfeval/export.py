@@ -1,7 +1,8 @@
 """Slide decks (PPTX) for review meetings (评审会 / 汇报会): the portfolio the filters select, or one project.
 
 The figures are the dashboard's: the same queries (by name, through ``q``: the page passes
-``perfeval.ui.state.query``, the command line a ``DataGate.query`` bound to a scope) and the same pure
+the pages' query cache bound to the viewer's scope (perfeval.ui.deck), the command line ``python -m perfeval
+deck`` a ``DataGate.query`` bound to a scope) and the same pure
 functions (perfeval.portfolio, compare, budget, outcomes, survey, audit, fmt) as the pages. Charts are native
 PowerPoint charts (perfeval.slides), not pictures: crisp on a projector, editable, and made without a
 browser on the server. No Streamlit, no SQL, no network here.
@@ -11,7 +12,10 @@ every slide carries the 示例数据 / 测试生成数据 badge (the pages' word
 """
 from __future__ import annotations
 
+import argparse
 import datetime
+import pathlib
+import time
 from typing import Callable
 
 import pandas as pd
@@ -977,3 +981,42 @@ def _project_notes_slide(deck: Deck, p: dict, result, missing: list[str], t: Tra
     lines.append(head(t("未披露（不按 0 计）", "Not reported (never counted as 0)")))
     lines.append(("、" if lang == "zh" else "; ").join(missing) if missing else t("无", "nothing"))
     deck.text(s, L, T, W, H, lines, BODY_PT, name="notes", min_size=SMALL_PT)
+
+
+# -- the command line --------------------------------------------------------------------------------------
+
+def add_deck_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser("deck", help="a slide deck (PPTX) for a review meeting / 汇报材料",
+                       description="Write the overview's 10-slide deck (or one project's) as a PPTX file.")
+    p.add_argument("out", nargs="?", help="the .pptx file to write (default: the name the page gives it, here)")
+    p.add_argument("--project", help="one project's deck instead of the portfolio's")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--no-demo", action="store_true", help="leave the demonstration data out")
+    for key in ("region", "category", "evaluator_type"):
+        p.add_argument("--" + key.replace("_", "-"), help=f"filter: {key} (as the sidebar's)")
+    p.add_argument("--year-from", type=int)
+    p.add_argument("--year-to", type=int)
+    return p
+
+
+def deck_command(args: argparse.Namespace) -> int:
+    from perfeval.cli import cli_scope, gate
+
+    g, scope = gate(args), cli_scope(args)
+
+    def q(name, **params):
+        return g.query(name, scope, **params)
+
+    now = datetime.datetime.now()
+    t0 = time.perf_counter()
+    if args.project:
+        data = project_deck(q, args.project, args.lang, now=now)
+    else:
+        params = {k: getattr(args, k) for k in FILTER_KEYS}
+        text = Translator(args.lang)("筛选条件：", "Filters: ") + filters_summary(
+            params, Translator(args.lang), include_demo=not args.no_demo)
+        data = portfolio_deck(q, params, args.lang, filters_text=text, now=now)
+    out = pathlib.Path(args.out or deck_filename("project" if args.project else "portfolio", args.lang, now))
+    out.write_bytes(data)
+    print(f"{out}（{len(data) / 1024:,.0f} KB，{time.perf_counter() - t0:.1f} s）")
+    return 0

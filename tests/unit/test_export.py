@@ -533,3 +533,20 @@ def test_filters_summary_in_words():
     assert export.filters_summary({**none, "region": "4403", "year_to": 2023}, Translator("en")) == \
         "region code 4403 · years …—2023"
     assert export.filters_summary(none, Translator("en"), None, True) == "All projects (no filter)"
+
+
+def test_deck_command_writes_the_decks(tmp_path, capsys):
+    from perfeval import cli
+
+    out = tmp_path / "总览.pptx"
+    assert cli.main(["deck", str(out), "--no-demo"]) == 0
+    prs = open_deck(out.read_bytes())
+    assert len(prs.slides) == 10
+    first = "\n".join(sh.text_frame.text for sh in prs.slides[0].shapes if sh.has_text_frame)
+    assert "项目数：3 个" in first and "不含示例数据" in first
+    assert str(out) in capsys.readouterr().out
+
+    one = tmp_path / "p.pptx"
+    assert cli.main(["deck", str(one), "--project", "tj-2022-fraud-ops", "--lang", "en"]) == 0
+    first = "\n".join(sh.text_frame.text for sh in open_deck(one.read_bytes()).slides[0].shapes if sh.has_text_frame)
+    assert "2022" in first and "项目数" not in first
