@@ -20,17 +20,22 @@ import json
 import sys
 import time
 
-from bench import generate, measure_browser, measure_pages, measure_pandas, measure_queries, report
+from bench import generate, measure_browser, measure_exports, measure_pages, measure_pandas, measure_queries, report
 from bench.results import RESULTS, Entry, machine, write_json
 from perfeval import compact
 from perfeval.db import Lake
 
-MEASURES = ("queries", "pages", "pandas", "browser")
+MEASURES = ("queries", "pages", "pandas", "browser", "exports")
 LAKE_MADE = ("generate_lake", "compact_lake")  # how a lake was made: measured only by the run that made it
 
 
 def _log(msg: str) -> None:
     print(msg, flush=True)
+
+
+def _kind(name: str) -> str:
+    """The kind of a measure: its name up to the first colon (query_cold, browser_first_chart, …)."""
+    return name.split(":", 1)[0]
 
 
 def load_previous() -> tuple[list[dict], dict]:
@@ -95,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
         if "pages" in only:
             _log(f"[{n}] page reruns (AppTest) against hello world")
             entries += measure_pages.measure(lake, n, limit_s=120 if n >= 100_000 else 180, log=_log)
+        if "exports" in only:
+            _log(f"[{n}] slide decks" + (", import of a workbook" if n == measure_exports.IMPORT_N else ""))
+            entries += measure_exports.measure_decks(lake, n, sample["project_id"], log=_log)
+            if n == measure_exports.IMPORT_N:
+                entries += measure_exports.measure_import(lake, n, log=_log)
         if "browser" in only:
             _log(f"[{n}] cold browser, first chart; peak memory; 20 sessions")
             too_slow = frozenset(e.name.split(":", 1)[1] for e in entries
@@ -102,18 +112,23 @@ def main(argv: list[str] | None = None) -> int:
             entries += measure_browser.measure(lake, n, sample["project_id"], rounds=3,
                                                limit_s=60 if n >= 100_000 else 90,
                                                throttle=(i == 0 and not a.no_throttle), skip=too_slow, log=_log)
-        runs[str(n)] = {"date": dt.datetime.now().isoformat(timespec="seconds"),
-                        "seconds": round(time.perf_counter() - t_n, 1)}
+        run = {"date": dt.datetime.now().isoformat(timespec="seconds"), "seconds": round(time.perf_counter() - t_n, 1)}
+        if only >= set(MEASURES):
+            runs[str(n)] = run
+        else:  # a run of some measures: the full run's date stays, this one is listed beside it
+            runs.setdefault(str(n), {}).setdefault("partial", {})[",".join(sorted(only))] = run
         _log(f"[{n}] done in {time.perf_counter() - t_n:.0f} s")
         # write as we go: a long run that is stopped keeps what it measured
-        # replace the sizes this run measured, keep the previous results of the others (a measure this run
-        # did not make at a size it ran, such as the throttled visits beyond the first size, is dropped:
-        # it would be from another run and another method), but for how the lake on disk was made
-        # (generated and compacted by an earlier run when this one found it there)
-        done = {e.n_projects for e in entries}
+        # replace what this run measured, keep the previous results of the rest: of the sizes it did not
+        # run, and of the kinds of measure it did not make at a size (--only). A measure of a kind this run
+        # made at a size, but not this measure (such as the throttled visits beyond the first size), is
+        # dropped: it would be from another run and another method. How the lake on disk was made
+        # (generated and compacted by an earlier run when this one found it there) is kept.
+        made = {(_kind(e.name), e.n_projects) for e in entries if e.name not in ("lake_rows", *LAKE_MADE)}
         measured = {(e.name, e.n_projects) for e in entries}
-        kept = [e for e in previous if e["n_projects"] not in done
-                or (e["name"] in LAKE_MADE and (e["name"], e["n_projects"]) not in measured)]
+        kept = [e for e in previous if (e["name"], e["n_projects"]) not in measured
+                and (e["name"] in LAKE_MADE or e["name"] == "lake_rows"
+                     or (_kind(e["name"]), e["n_projects"]) not in made)]
         all_entries = [Entry(**{k: v for k, v in d.items() if k != "ratio"}) for d in kept] + entries
         info["runs"] = runs
         write_json(all_entries, info)

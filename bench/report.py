@@ -55,7 +55,10 @@ def tables(entries: list[Entry], info: dict) -> str:
                f"{info.get('python')}; load average at the start of the last run "
                f"{info.get('load_average_at_start')}. Runs: "
                + ", ".join(f"{int(k):,} projects on {v['date']} ({v['seconds']:.0f} s)" for k, v in sorted(
-                   runs.items(), key=lambda kv: int(kv[0]))) + ".")
+                   runs.items(), key=lambda kv: int(kv[0])) if "date" in v) + "."
+               + "".join(f" Measured apart at {int(k):,}: " + ", ".join(
+                   f"{m} on {r['date']} ({r['seconds']:.0f} s)" for m, r in v["partial"].items()) + "."
+                   for k, v in sorted(runs.items(), key=lambda kv: int(kv[0])) if v.get("partial")))
     out.append("")
 
     # -- targets ---------------------------------------------------------------------------------
@@ -68,7 +71,9 @@ def tables(entries: list[Entry], info: dict) -> str:
               ("cold browser first chart ≤ 2 × hello world (direct, the app's cache warm)", "browser_first_chart:",
                ":direct"),
               ("… behind nginx (gzip)", "browser_first_chart:", ":nginx"),
-              ("… first visit, the app's cache empty (direct)", "browser_first_chart:", ":direct+server_cold")]
+              ("… first visit, the app's cache empty (direct)", "browser_first_chart:", ":direct+server_cold"),
+              ("import of a 10 000-project workbook ≤ 15 s", "import_workbook"),
+              ("warm 10-slide PPTX ≤ 5 s", "pptx_export_warm")]
     for label, prefix, *suffix in groups:
         cells = []
         for n in sizes:
@@ -180,6 +185,24 @@ def tables(entries: list[Entry], info: dict) -> str:
             out.append("")
             out.append("Bytes and JavaScript time of the project page: " + "; ".join(
                 f"{e.name.rsplit(':', 1)[1]} at {e.n_projects:,}: {e.note}" for e in notes) + ".")
+        out.append("")
+
+    # -- import and slide decks ---------------------------------------------------------------------
+    rows = (("import_workbook", "import of the workbook (× pandas.read_excel)"),
+            ("pptx_export_warm", "overview's deck, queries cached (× with its queries)"),
+            ("pptx_export_cold", "overview's deck with its queries"),
+            ("pptx_project_warm", "a project's deck, queries cached (× with its queries)"))
+    if any(k[0] in dict(rows) for k in by):
+        out.append("### Import and slide decks")
+        out.append("")
+        out.append(f"| | {head_n} |")
+        out.append("|---|" + "---|" * len(sizes))
+        for name, label in rows:
+            out.append(f"| {label} | " + " | ".join(_cell(by.get((name, n)), with_ratio=True) for n in sizes) + " |")
+        imp = [by[k] for k in by if k[0] == "import_workbook" and by[k].note]
+        if imp:
+            out.append("")
+            out.append("Import: " + imp[-1].note + ".")
         out.append("")
 
     # -- memory and sessions -----------------------------------------------------------------------
