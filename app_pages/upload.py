@@ -44,9 +44,26 @@ data = file.getvalue()
 done = st.session_state.setdefault("imported", {})
 if upload.digest(data) in done:
     batch_id, rows = done[upload.digest(data)]
+    if batch_id is None:  # imported, then withdrawn in this session
+        st.info(t(f"「{file.name}」的导入已撤回（移至归档，可恢复）。如需重新导入，请移除文件后再次上传。",
+                  f"The import of “{file.name}” was withdrawn (moved to the archive; it can be restored). To "
+                  "import it again, remove the file and upload it again."))
+        st.stop()
     st.success(t(f"已导入「{file.name}」为批次 {batch_id}：", f"“{file.name}” was imported as batch {batch_id}: ")
                + ingest_view.rows_summary(rows, lang))
-    st.page_link("app_pages/overview.py", label=t("📊 查看总览", "📊 Open the overview"))
+    c1, c2 = st.columns([1, 1])
+    c1.page_link("app_pages/overview.py", label=t("📊 查看总览", "📊 Open the overview"))
+    if c2.button(t("↩️ 撤回本次导入", "↩️ Withdraw this import"), key="withdraw",
+                 help=t("将本批次移至归档（_archive/imports/），各页面不再显示；文件不删除，可恢复。",
+                        "Moves the batch to the archive (_archive/imports/): no page shows it any more; "
+                        "nothing is deleted, it can be restored.")):
+        try:
+            upload.withdraw(batch_id)
+        except upload.WithdrawRefused as e:
+            st.error(str(e))
+            st.stop()
+        done[upload.digest(data)] = (None, rows)
+        st.rerun()
     st.stop()
 
 with st.spinner(t("正在检查…", "Checking…")):

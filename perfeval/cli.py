@@ -16,13 +16,17 @@ Commands (each takes ``--data PATH``, the lake folder; default $PERFEVAL_DATA, e
                                      lake and, if nothing is wrong, write it as the new batch
                                      imports/<id>/; exit 1 on problems (perfeval.ingest)
     template OUT.xlsx [--lang zh|en] the import template to fill in (perfeval.ingest)
+    batches [--withdrawn] [--json]   the imported batches, newest first (perfeval.batches)
+    withdraw ID                      move an imported batch to _archive/imports/ (refused while other
+                                     rows depend on it)
     deck [OUT.pptx] [--project ID] [--lang] [filters]
                                      the overview's 10-slide deck, or one project's (perfeval.export)
 
 Every read of the lake goes through the data gate (`gate(args)`); ``validate`` reads files only and
-writes nothing; ``compact`` is the one command that changes data files (it moves, never deletes);
-``import`` adds a new batch folder under ``imports/`` and changes nothing else. A command that reads
-the lake may write its cache, the indicator roll-up under ``_derived/`` (not data; docs/data-model.md);
+writes nothing. Three commands change the lake, none by changing or deleting a file: ``compact``
+merges files and moves the merged ones to ``_archive/``; ``import`` adds a new batch folder under
+``imports/``; ``withdraw`` moves one such folder to ``_archive/imports/``. A command that reads the
+lake may write its cache, the indicator roll-up under ``_derived/`` (not data; docs/data-model.md);
 ``compact`` writes the new one when it has merged indicator files.
 
 Adding a command: write, in its own module, ``add_X_parser(subparsers)`` (calls
@@ -338,6 +342,10 @@ def _commands() -> list[Command]:
     commands.append((add_import_parser, import_command))
     from perfeval.ingest import add_template_parser, template_command
     commands.append((add_template_parser, template_command))
+    from perfeval.batches import add_batches_parser, batches_command
+    commands.append((add_batches_parser, batches_command))
+    from perfeval.batches import add_withdraw_parser, withdraw_command
+    commands.append((add_withdraw_parser, withdraw_command))
     from perfeval.export import add_deck_parser, deck_command
     commands.append((add_deck_parser, deck_command))
     return commands

@@ -8,7 +8,8 @@ import os
 
 import streamlit as st
 
-from perfeval import ingest
+from perfeval import batches, ingest
+from perfeval.batches import WithdrawRefused  # noqa: F401 - the page catches it as upload.WithdrawRefused
 from perfeval.ui import state
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,3 +50,11 @@ def commit(staged: ingest.Staged) -> ingest.Batch:
     state.gate().lake.changed()  # every page of this process reads the new batch on its next query
     _stage.clear()
     return batch
+
+
+def withdraw(batch_id: str) -> None:
+    """Move a batch this session imported to the archive (perfeval.batches.withdraw); the lake has
+    changed, as after an import."""
+    batches.withdraw(state.data_dir(), batch_id)
+    state.gate().lake.changed()
+    _stage.clear()

@@ -26,7 +26,7 @@ def _files(lake) -> dict[str, str]:
             for p in sorted(lake.rglob("*")) if p.is_file() and "_derived" not in p.parts}
 
 
-def workbook(name: str = "导入测试项目", score="88.5") -> bytes:
+def workbook(name: str = "导入测试项目", score="88.5", pid: str = PID) -> bytes:
     """A workbook with one project and its budget, as a district would fill the template."""
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -34,11 +34,11 @@ def workbook(name: str = "导入测试项目", score="88.5") -> bytes:
     ws.append(["project_id", "name", "short_name", "category", "province", "city", "district", "region_code",
                "implementing_unit", "evaluator", "evaluator_type", "period_start", "period_end",
                "reported_total_score", "reported_grade"])
-    ws.append([PID, name, "南山反诈", "反诈", "广东省", "深圳市", "南山区", "440305", "南山公安分局", "南山区财政局",
+    ws.append([pid, name, "南山反诈", "反诈", "广东省", "深圳市", "南山区", "440305", "南山公安分局", "南山区财政局",
                "自评", "2023-01-01", "2023-12-31", score, "良"])
     b = wb.create_sheet("budget")
     b.append(["project_id", "year", "initial_budget", "received", "spent"])
-    b.append([PID, 2023, 120.5, 100, 90.25])
+    b.append([pid, 2023, 120.5, 100, 90.25])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -107,3 +107,17 @@ def test_english(tmp_path, monkeypatch, lang):
     assert at.title[0].value == "Import data"
     assert "nothing was imported" in at.error[0].value
     assert "must be a number" in at.dataframe[0].value["message"].iloc[0]
+
+
+def test_an_import_can_be_withdrawn_from_the_page(tmp_path, monkeypatch):
+    lake = _lake(tmp_path)
+    monkeypatch.setenv("PERFEVAL_DATA", str(lake))
+    at = _upload(run_page("upload"), "南山.xlsx", workbook())
+    at.button(key="commit").click().run()
+    [batch] = [p for p in (lake / "imports").iterdir() if not p.name.startswith(".")]
+    at.button(key="withdraw").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "已撤回" in at.info[0].value
+    assert not batch.exists() and (lake / "_archive" / "imports" / batch.name / "_upload" / "南山.xlsx").exists()
+    ov = run_page("overview")
+    assert "导入测试项目" not in set(ov.dataframe[0].value["name"])
