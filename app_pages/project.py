@@ -5,7 +5,7 @@ Deep link: ``project?project=<project_id>``.
 import streamlit as st
 
 from perfeval import charts, fmt
-from perfeval.regions import region_label
+from perfeval.facts import project_facts
 from perfeval.ui import common, deck, plot, project_focus, state
 
 t = state.tr()
@@ -31,25 +31,8 @@ common.kpi_row([
 if not fmt.is_missing(p.get("as_of")):
     st.caption(t(f"资金数据截至 {fmt.date(p['as_of'])}", f"Money figures as of {fmt.date(p['as_of'])}"))
 
-def _span(a, b) -> str:
-    if fmt.is_missing(a) and fmt.is_missing(b):
-        return fmt.not_reported(lang)
-    return f"{fmt.date(a, lang)} — {fmt.date(b, lang)}"
-
-
 with st.expander(t("项目基本信息与来源", "Facts and source"), expanded=True):
-    rows = [
-        (t("地区", "Region"), region_label(p)),
-        (t("类别", "Category"), p.get("category")),
-        (t("实施单位", "Implementing unit"), p.get("implementing_unit")),
-        (t("主管单位", "Supervising unit"), p.get("supervising_unit")),
-        (t("评价机构", "Evaluator"), p.get("evaluator")),
-        (t("评价方式", "Evaluator type"), p.get("evaluator_type")),
-        (t("评价期", "Evaluated period"), _span(p.get("period_start"), p.get("period_end"))),
-        (t("评价工作时间", "Evaluation work"), _span(p.get("evaluation_start"), p.get("evaluation_end"))),
-        (t("数据截至", "Data cutoff"), fmt.date(p.get("data_cutoff"), lang)),
-        (t("来源文档", "Source document"), f"{p.get('document_title') or ''}（{p.get('source')}）"),
-    ]
+    rows = [(label, value) for _, label, value in project_facts(p, lang)]
     cols = st.columns(2)
     for i, (label, value) in enumerate(rows):
         shown = value if isinstance(value, str) and value.strip() else fmt.not_reported(lang)

@@ -105,25 +105,22 @@ def measure_decks(lake: pathlib.Path, n: int, project_id: str, log=print, runs: 
     from perfeval import export
 
     Lake(lake).connection()  # the roll-up exists (the app's warmer or first visitor made it)
-    q = _memo(DataGate(Lake(lake)))
-    t0 = time.perf_counter()
-    slides = export.portfolio_deck(q, FILTERS, "zh")
-    cold = time.perf_counter() - t0
-    warm = []
-    for _ in range(runs):
+
+    def cold_warm(make) -> tuple[bytes, float, float]:
+        """make(q) on a new gate (queries run), then the median of ``runs`` more with them answered."""
+        q = _memo(DataGate(Lake(lake)))
         t0 = time.perf_counter()
-        export.portfolio_deck(q, FILTERS, "zh")
-        warm.append(time.perf_counter() - t0)
-    qp = _memo(DataGate(Lake(lake)))
-    t0 = time.perf_counter()
-    export.project_deck(qp, project_id, "zh")
-    p_cold = time.perf_counter() - t0
-    p_warm = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        export.project_deck(qp, project_id, "zh")
-        p_warm.append(time.perf_counter() - t0)
-    w, pw = statistics.median(warm), statistics.median(p_warm)
+        data = make(q)
+        cold = time.perf_counter() - t0
+        warm = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            make(q)
+            warm.append(time.perf_counter() - t0)
+        return data, cold, statistics.median(warm)
+
+    slides, cold, w = cold_warm(lambda q: export.portfolio_deck(q, FILTERS, "zh"))
+    _, p_cold, pw = cold_warm(lambda q: export.project_deck(q, project_id, "zh"))
     log(f"  portfolio deck: cold {cold:.2f} s, warm {w:.2f} s ({len(slides) / 1024:.0f} KB); "
         f"project deck: cold {p_cold:.2f} s, warm {pw:.2f} s")
     return [

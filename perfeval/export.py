@@ -25,6 +25,7 @@ from pptx.util import Inches
 from perfeval import audit, budget, compare, fmt, outcomes, scoring, survey
 from perfeval.charts import GRADE_COLORS, NEUTRAL
 from perfeval.charts_scorecard import RECOMPUTED, rate_colour
+from perfeval.facts import period, project_facts
 from perfeval.i18n import Translator
 from perfeval.portfolio import GRADES, portfolio_kpis, sources_note
 from perfeval.regions import region_label
@@ -564,7 +565,7 @@ def project_deck(q: Query, project_id: str, lang: str = "zh", *, now: datetime.d
 
     _title_slide(deck, name, [
         " · ".join(x for x in (region_label(p), p.get("category") if isinstance(p.get("category"), str) else "") if x),
-        t("评价期：", "Evaluated period: ") + _span(p.get("period_start"), p.get("period_end"), lang),
+        t("评价期：", "Evaluated period: ") + period(p.get("period_start"), p.get("period_end"), lang),
         t("评价机构：", "Evaluator: ") + _text(p.get("evaluator"), lang)
         + (f"（{p['evaluator_type']}）" if lang == "zh" and isinstance(p.get("evaluator_type"), str)
            else f" ({p['evaluator_type']})" if isinstance(p.get("evaluator_type"), str) else ""),
@@ -631,12 +632,6 @@ def _text(v, lang: str) -> str:
     return v if isinstance(v, str) and v.strip() else fmt.not_reported(lang)
 
 
-def _span(a, b, lang: str) -> str:
-    if fmt.is_missing(a) and fmt.is_missing(b):
-        return fmt.not_reported(lang)
-    return f"{fmt.date(a, lang)} — {fmt.date(b, lang)}"
-
-
 def _project_kpi_slide(deck: Deck, p: dict, t: Translator, lang: str):
     s = deck.slide(t("关键指标与项目概况", "Key figures and facts"))
     deck.cards(s, [
@@ -649,16 +644,9 @@ def _project_kpi_slide(deck: Deck, p: dict, t: Translator, lang: str):
         Card(t("到位资金（万元）", "Received (10k CNY)"), fmt.number(p.get("received"), 2, lang), name="received"),
         Card(t("实际支出（万元）", "Spent (10k CNY)"), fmt.number(p.get("spent"), 2, lang), name="spent"),
     ], L, T, W, IN(3.0), value_pt=30)
-    rows = [
-        (t("地区", "Region"), region_label(p)),
-        (t("类别", "Category"), p.get("category")),
-        (t("实施单位", "Implementing unit"), p.get("implementing_unit")),
-        (t("主管单位", "Supervising unit"), p.get("supervising_unit")),
-        (t("评价机构", "Evaluator"), p.get("evaluator")),
-        (t("评价方式", "Evaluator type"), p.get("evaluator_type")),
-        (t("评价期", "Evaluated period"), _span(p.get("period_start"), p.get("period_end"), lang)),
-        (t("数据截至", "Data cutoff"), fmt.date(p.get("data_cutoff"), lang)),
-    ]
+    shown = ("region", "category", "implementing_unit", "supervising_unit", "evaluator", "evaluator_type",
+             "period", "data_cutoff")
+    rows = [(label, value) for key, label, value in project_facts(p, lang) if key in shown]
     colon = "：" if lang == "zh" else ": "
     half = (W - IN(0.3)) / 2
     for i, part in enumerate((rows[:4], rows[4:])):
