@@ -33,6 +33,18 @@ st.download_button(t("⬇️ 下载导入模板（Excel）", "⬇️ Download th
                    file_name=t("绩效评价数据导入模板.xlsx", "perfeval-import-template.xlsx"),
                    mime=upload.XLSX_MIME, key="template")
 
+with st.expander(t("已导入的批次", "Imported batches")):
+    listed = ingest_view.batches_table(upload.batches_list(), lang)
+    if listed.empty:
+        st.caption(t("尚无导入的批次。", "No batch has been imported yet."))
+    else:
+        st.dataframe(listed, hide_index=True, width="stretch", column_config={
+            "batch": t("批次", "Batch"), "when": t("导入时间", "Imported"), "file": t("上传文件", "File"),
+            "rows": st.column_config.TextColumn(t("内容", "Rows"), width="large")})
+        st.caption(t("撤回某一批次（移至归档，可恢复）：python -m perfeval withdraw <批次>。",
+                     "To withdraw a batch (moved to the archive; it can be restored): python -m perfeval withdraw "
+                     "<batch>."))
+
 file = st.file_uploader(t("上传数据文件", "Upload a data file"), type=["xlsx", "csv", "parquet"], key="w_upload",
                         help=t("Excel 工作簿：工作表以表名命名（如 projects、indicators）。CSV 可为 UTF-8 或 GBK 编码。",
                                "Excel workbook: sheets named by table (projects, indicators, …). CSV in UTF-8 "

@@ -76,3 +76,17 @@ def not_real_kinds(frames: dict[str, pd.DataFrame]) -> list[str]:
         if "source" in df.columns:
             kinds |= {schema.data_kind(s) for s in df["source"].dropna().astype(str)}
     return sorted(kinds - {"report", "import"})
+
+
+def batches_table(infos, lang: str) -> pd.DataFrame:
+    """The lake's imported batches (perfeval.batches.BatchInfo, newest first) as rows: the batch id, when
+    it was imported (from its id, ``YYYYMMDD-HHMMSS-…``; empty for an id named otherwise), the uploaded
+    file and what it holds."""
+    import re
+
+    rows = []
+    for b in infos:
+        m = re.match(r"^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-", b.id)
+        when = f"{m[1]}-{m[2]}-{m[3]} {m[4]}:{m[5]}" if m else ""
+        rows.append({"batch": b.id, "when": when, "file": "、".join(b.uploads), "rows": rows_summary(b.rows, lang)})
+    return pd.DataFrame(rows, columns=["batch", "when", "file", "rows"])

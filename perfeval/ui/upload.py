@@ -58,3 +58,9 @@ def withdraw(batch_id: str) -> None:
     batches.withdraw(state.data_dir(), batch_id)
     state.gate().lake.changed()
     _stage.clear()
+
+
+def batches_list() -> list:
+    """The lake's imported batches, newest first (perfeval.batches.list_batches; read from the folder
+    listing and Parquet footers, cheap)."""
+    return batches.list_batches(state.data_dir())

@@ -92,6 +92,9 @@ def test_clean_upload_is_imported_and_shown(tmp_path, monkeypatch):
     after = _files(lake)
     assert {k: v for k, v in after.items() if k in before} == before, "nothing that was there changed"
 
+    listed = run_page("upload")
+    assert list(listed.dataframe[0].value["batch"]) == [batches[0].name], "the page lists the batch"
+
     ov = run_page("overview")
     assert not ov.exception
     table = ov.dataframe[0].value

@@ -67,3 +67,17 @@ def test_not_real_kinds_reads_the_sources():
     assert ingest_view.not_real_kinds(frames) == ["demo", "generated"]
     assert ingest_view.not_real_kinds({"projects": frames["projects"]}) == []
 
+
+
+def test_batches_table():
+    import pathlib
+
+    from perfeval.batches import BatchInfo
+
+    infos = [BatchInfo("20261122-235322-edd32a", pathlib.Path("x"), {"projects": 1, "budget": 2}, ["南山.xlsx"]),
+             BatchInfo("hand-made", pathlib.Path("y"), {}, [])]
+    df = ingest_view.batches_table(infos, "zh")
+    assert df.iloc[0].to_dict() == {"batch": "20261122-235322-edd32a", "when": "2026-11-22 23:53", "file": "南山.xlsx",
+                                    "rows": ingest_view.rows_summary({"projects": 1, "budget": 2}, "zh")}
+    assert df.iloc[1]["when"] == "" and df.iloc[1]["rows"] == "没有数据行"
+    assert ingest_view.batches_table([], "en").empty
