@@ -5,6 +5,7 @@ import pathlib
 import time
 
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 # True when the script has finished, the socket is up, nothing is stale or still loading, and every
 # chart has drawn.
@@ -96,10 +97,17 @@ def chart(page: Page, title: str):
         has=page.locator(".gtitle", has_text=title))
 
 
-def grid_cells(page: Page, nth: int = 0) -> list[str]:
-    """The cell texts of the nth st.dataframe (the grid is a canvas; its accessible cells hold the text)."""
+def grid_cells(page: Page, nth: int = 0, timeout: float = 15) -> list[str]:
+    """The cell texts of the nth st.dataframe (the grid is a canvas; its accessible cells hold the text).
+    The grid fills its cells after the script has finished, later on a loaded machine: wait up to
+    ``timeout`` seconds for the first one ([] if none comes)."""
     frame = page.locator('[data-testid="stDataFrame"]').nth(nth)
-    return [c.strip() for c in frame.locator('[data-testid^="glide-cell-"]').all_inner_texts()]
+    cells = frame.locator('[data-testid^="glide-cell-"]')
+    try:
+        cells.first.wait_for(state="attached", timeout=timeout * 1000)
+    except PlaywrightTimeout:
+        return []
+    return [c.strip() for c in cells.all_inner_texts()]
 
 
 # A value printed beside or above its bar (textposition "outside") is cut off where it runs past the plot
