@@ -503,25 +503,6 @@ def test_same_input_same_figures(q):
     assert [slide_text(s) for s in a.slides] == [slide_text(s) for s in b.slides]
 
 
-def test_speed_of_a_warm_deck(q):
-    """With the queries' results at hand (as the page's cache has them) python-pptx and the pure functions take
-    well under a second on the bundled data (docs/architecture.md, Exports)."""
-    import time
-
-    cache = {}
-
-    def cached(name, **params):
-        key = (name, tuple(sorted(params.items())))
-        if key not in cache:
-            cache[key] = q(name, **params)
-        return cache[key]
-
-    export.portfolio_deck(cached, NO_FILTERS, "zh", now=NOW)
-    t0 = time.perf_counter()
-    export.portfolio_deck(cached, NO_FILTERS, "zh", now=NOW)
-    assert time.perf_counter() - t0 < 2.0  # ≈ 0.25 s measured; loose for a busy machine
-
-
 def test_filters_summary_in_words():
     from perfeval.i18n import Translator
 
