@@ -4,8 +4,6 @@ nothing is wrong and the person confirms, a new batch in the lake that every pag
 Nothing is written before the confirmation, a refused upload writes nothing, and a batch is never
 changed afterwards (perfeval.ingest, docs/data-model.md "Importing data"). The page draws no chart.
 """
-import datetime as dt
-
 import streamlit as st
 
 from perfeval import ingest, ingest_view
@@ -53,14 +51,14 @@ if file is None:
     st.stop()
 
 data = file.getvalue()
-done = st.session_state.setdefault("imported", {})
+done = st.session_state.setdefault("imported", {})  # digest of an upload imported in this session → batch
+withdrawn = st.session_state.pop("withdrawn", None)  # (file, batch) just withdrawn: said once
+if withdrawn:
+    st.info(t(f"「{withdrawn[0]}」的导入（批次 {withdrawn[1]}）已撤回：已移至归档，可恢复。下方为该文件重新检查的结果。",
+              f"The import of “{withdrawn[0]}” (batch {withdrawn[1]}) was withdrawn: moved to the archive, it can "
+              "be restored. Below, the file checked again."))
 if upload.digest(data) in done:
     batch_id, rows = done[upload.digest(data)]
-    if batch_id is None:  # imported, then withdrawn in this session
-        st.info(t(f"「{file.name}」的导入已撤回（移至归档，可恢复）。如需重新导入，请移除文件后再次上传。",
-                  f"The import of “{file.name}” was withdrawn (moved to the archive; it can be restored). To "
-                  "import it again, remove the file and upload it again."))
-        st.stop()
     st.success(t(f"已导入「{file.name}」为批次 {batch_id}：", f"“{file.name}” was imported as batch {batch_id}: ")
                + ingest_view.rows_summary(rows, lang))
     c1, c2 = st.columns([1, 1])
@@ -74,7 +72,8 @@ if upload.digest(data) in done:
         except upload.WithdrawRefused as e:
             st.error(str(e))
             st.stop()
-        done[upload.digest(data)] = (None, rows)
+        del done[upload.digest(data)]
+        st.session_state["withdrawn"] = (file.name, batch_id)
         st.rerun()
     st.stop()
 
@@ -118,5 +117,4 @@ if st.button(t("确认导入", "Import"), type="primary", disabled=not writable,
         st.dataframe(ingest_view.problem_table(e.problems, lang), hide_index=True, width="stretch")
         st.stop()
     done[upload.digest(data)] = (batch.id, dict(batch.rows))
-    st.session_state["last_import"] = (batch.id, dt.datetime.now().isoformat(timespec="seconds"))
     st.rerun()

@@ -121,6 +121,7 @@ def test_an_import_can_be_withdrawn_from_the_page(tmp_path, monkeypatch):
     at.button(key="withdraw").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "已撤回" in at.info[0].value
+    assert at.success and "检查通过" in at.success[0].value, "the same file, checked again, may be imported again"
     assert not batch.exists() and (lake / "_archive" / "imports" / batch.name / "_upload" / "南山.xlsx").exists()
     ov = run_page("overview")
     assert "导入测试项目" not in set(ov.dataframe[0].value["name"])
