@@ -51,14 +51,15 @@ if file is None:
     st.stop()
 
 data = file.getvalue()
+digest = upload.digest(data)
 done = st.session_state.setdefault("imported", {})  # digest of an upload imported in this session → batch
 withdrawn = st.session_state.pop("withdrawn", None)  # (file, batch) just withdrawn: said once
 if withdrawn:
     st.info(t(f"「{withdrawn[0]}」的导入（批次 {withdrawn[1]}）已撤回：已移至归档，可恢复。下方为该文件重新检查的结果。",
               f"The import of “{withdrawn[0]}” (batch {withdrawn[1]}) was withdrawn: moved to the archive, it can "
               "be restored. Below, the file checked again."))
-if upload.digest(data) in done:
-    batch_id, rows = done[upload.digest(data)]
+if digest in done:
+    batch_id, rows = done[digest]
     st.success(t(f"已导入「{file.name}」为批次 {batch_id}：", f"“{file.name}” was imported as batch {batch_id}: ")
                + ingest_view.rows_summary(rows, lang))
     c1, c2 = st.columns([1, 1])
@@ -72,13 +73,13 @@ if upload.digest(data) in done:
         except upload.WithdrawRefused as e:
             st.error(str(e))
             st.stop()
-        del done[upload.digest(data)]
+        del done[digest]
         st.session_state["withdrawn"] = (file.name, batch_id)
         st.rerun()
     st.stop()
 
 with st.spinner(t("正在检查…", "Checking…")):
-    staged = upload.stage(file.name, data)
+    staged = upload.stage(file.name, data, digest)
 
 if not staged.ok:
     st.error(ingest_view.problems_headline(staged.problems, lang))
@@ -116,5 +117,5 @@ if st.button(t("确认导入", "Import"), type="primary", disabled=not writable,
         st.error(ingest_view.problems_headline(e.problems, lang))
         st.dataframe(ingest_view.problem_table(e.problems, lang), hide_index=True, width="stretch")
         st.stop()
-    done[upload.digest(data)] = (batch.id, dict(batch.rows))
+    done[digest] = (batch.id, dict(batch.rows))
     st.rerun()

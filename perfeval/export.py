@@ -352,6 +352,12 @@ def _not_broken_down_line(nb: pd.DataFrame, t: Translator) -> str | None:
              f"(together {fmt.score(lost, 'en')} points lost).")
 
 
+def _empty(deck: Deck, slide, text: str, name: str, notes: list[str]) -> None:
+    """A points-lost slide with nothing to draw: says so, with the slide's notes below."""
+    deck.text(slide, L, T, W, IN(1.0), [text], 20, name=name)
+    _note(deck, slide, T + IN(1.2), notes)
+
+
 def _level1_lost_slide(deck: Deck, by_l1: pd.DataFrame, nb: pd.DataFrame, t: Translator, lang: str):
     s = deck.slide(t("失分在哪里：一级指标（每个项目平均）", "Points lost per level-1 dimension (mean)"))
     notes = [x for x in [_not_broken_down_line(nb, t)] if x]
@@ -359,10 +365,8 @@ def _level1_lost_slide(deck: Deck, by_l1: pd.DataFrame, nb: pd.DataFrame, t: Tra
                    "Points lost = weight − reported score; level-1 dimensions are matched across frameworks by "
                    "name (决策 and 项目决策 are both Decision)."))
     if by_l1.empty:
-        deck.text(s, L, T, W, IN(1.0), [t("所选项目均未披露一级指标得分（未披露）。",
-                                          "No selected project reports level-1 scores (not reported).")], 20,
-                  name="empty_level1")
-        _note(deck, s, T + IN(1.2), notes)
+        _empty(deck, s, t("所选项目均未披露一级指标得分（未披露）。",
+                          "No selected project reports level-1 scores (not reported)."), "empty_level1", notes)
         return
     d = by_l1.sort_values("lost_per_project", ascending=False, kind="stable")
     rows = d.to_dict("records")
@@ -394,10 +398,8 @@ def _indicator_lost_slide(deck: Deck, by_ind: pd.DataFrame, nb: pd.DataFrame, di
     if line:
         notes.insert(0, line)
     if d.empty:
-        deck.text(s, L, T, W, IN(1.0), [t("所选项目未披露末级指标失分（未披露）。",
-                                          "No indicator-level losses reported among the selected projects.")], 20,
-                  name="empty_indicators")
-        _note(deck, s, T + IN(1.2), notes)
+        _empty(deck, s, t("所选项目未披露末级指标失分（未披露）。",
+                          "No indicator-level losses reported among the selected projects."), "empty_indicators", notes)
         return
     rows = d.to_dict("records")
     labels = [clip((r["indicator"] if lang == "zh" else r["indicator_en"])

@@ -26,13 +26,13 @@ def _stage(path: str, filename: str, digest: str, version: str, _data: bytes) ->
     return ingest.stage(filename, _data, path)
 
 
-def stage(filename: str, data: bytes) -> ingest.Staged:
-    """The upload read and checked against the lake as it is now."""
-    digest = hashlib.sha256(data).hexdigest()
-    return _stage(str(state.data_dir()), filename, digest, state.gate().version(), data)
+def stage(filename: str, data: bytes, key: str) -> ingest.Staged:
+    """The upload read and checked against the lake as it is now; ``key`` = ``digest(data)``."""
+    return _stage(str(state.data_dir()), filename, key, state.gate().version(), data)
 
 
 def digest(data: bytes) -> str:
+    """What an upload is known by in this session (its checks' cache, the imports it made)."""
     return hashlib.sha256(data).hexdigest()
 
 
