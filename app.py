@@ -19,7 +19,7 @@ PAGES = [
     ("app_pages/budget.py", "预算执行", "Budget", "budget", "💰"),
     ("app_pages/outcomes.py", "成效指标", "Outcomes", "outcomes", "🎯"),
     ("app_pages/satisfaction.py", "满意度", "Satisfaction", "satisfaction", "🙂"),
-    ("app_pages/upload.py", "数据导入", "Import data", "import", "📥"),
+    ("app_pages/import.py", "数据导入", "Import data", "import", "📥"),
 ]
 
 pages = [st.Page(str(HERE / f), title=t(zh, en), url_path=url, icon=icon)

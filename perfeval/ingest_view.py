@@ -1,7 +1,7 @@
 """What the import page shows of an upload, as pure functions: the problems as a table and as a CSV a
 person can open in Excel beside the workbook, and what a batch holds, in words.
 
-The page (app_pages/upload.py) only lays these out; perfeval.ingest reads, checks and writes.
+The page (app_pages/import.py) only lays these out; perfeval.ingest reads, checks and writes.
 """
 from __future__ import annotations
 

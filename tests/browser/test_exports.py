@@ -10,7 +10,7 @@ import pytest
 from pptx import Presentation
 
 from deploy.cluster import AppProcess
-from tests.app.test_upload_page import workbook
+from tests.app.test_import_page import workbook
 from tests.browser import ui
 from tests.browser.pages import FT, SEEDS
 from tests.conftest import DATA

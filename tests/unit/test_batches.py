@@ -10,7 +10,7 @@ import pytest
 
 from perfeval import batches, cli, compact, ingest
 from perfeval.db import DataGate, Lake, Scope
-from tests.app.test_upload_page import PID, workbook
+from tests.app.test_import_page import PID, workbook
 from tests.conftest import DATA
 
 

@@ -33,3 +33,14 @@ def test_streamlit_config_is_closed():
     assert re.search(r"gatherUsageStats\s*=\s*false", cfg)
     assert re.search(r'toolbarMode\s*=\s*"viewer"', cfg)
     assert not (ROOT / "pages").exists(), "a pages/ folder switches Streamlit to the old multipage mode"
+
+
+def test_each_page_file_is_named_after_its_url():
+    # Before an AppTest's first run, Streamlit finds a page by its file name, not by the url path
+    # st.navigation gives it; the bench (bench/measure_pages.py) opens each page that way, so that a
+    # session's first run is that page's. A page whose file is named otherwise runs the overview there.
+    from perfeval.routes import routed_pages
+
+    pages = routed_pages()
+    assert len(pages) >= 7
+    assert [(pg.file, pg.url) for pg in pages if pg.stem != pg.url] == []

@@ -53,7 +53,7 @@ def _upload(at, name: str, data: bytes):
 
 def test_page_offers_the_template(tmp_path, monkeypatch):
     monkeypatch.setenv("PERFEVAL_DATA", str(_lake(tmp_path)))
-    at = run_page("upload")
+    at = run_page("import")
     assert not at.exception
     assert at.title[0].value == "数据导入"
     assert at.get("download_button")[0].proto.label.startswith("⬇️ 下载导入模板")
@@ -64,7 +64,7 @@ def test_bad_upload_lists_each_problem_and_writes_nothing(tmp_path, monkeypatch)
     lake = _lake(tmp_path)
     before = _files(lake)
     monkeypatch.setenv("PERFEVAL_DATA", str(lake))
-    at = _upload(run_page("upload"), "南山.xlsx", workbook(score="八十八"))
+    at = _upload(run_page("import"), "南山.xlsx", workbook(score="八十八"))
     assert at.error and "未导入任何数据" in at.error[0].value
     problems = at.dataframe[0].value
     row = problems[problems["column"] == "reported_total_score"].iloc[0]
@@ -80,7 +80,7 @@ def test_clean_upload_is_imported_and_shown(tmp_path, monkeypatch):
     before = _files(lake)
     monkeypatch.setenv("PERFEVAL_DATA", str(lake))
     data = workbook()
-    at = _upload(run_page("upload"), "南山.xlsx", data)
+    at = _upload(run_page("import"), "南山.xlsx", data)
     assert at.success and "检查通过" in at.success[0].value
     assert not (lake / "imports").exists(), "nothing is written before the confirmation"
     at.button(key="commit").click().run()
@@ -92,7 +92,7 @@ def test_clean_upload_is_imported_and_shown(tmp_path, monkeypatch):
     after = _files(lake)
     assert {k: v for k, v in after.items() if k in before} == before, "nothing that was there changed"
 
-    listed = run_page("upload")
+    listed = run_page("import")
     assert list(listed.dataframe[0].value["batch"]) == [batches[0].name], "the page lists the batch"
 
     ov = run_page("overview")
@@ -106,7 +106,7 @@ def test_clean_upload_is_imported_and_shown(tmp_path, monkeypatch):
 @pytest.mark.parametrize("lang", ["en"])
 def test_english(tmp_path, monkeypatch, lang):
     monkeypatch.setenv("PERFEVAL_DATA", str(_lake(tmp_path)))
-    at = _upload(run_page("upload", lang=lang), "nanshan.xlsx", workbook(score="x"))
+    at = _upload(run_page("import", lang=lang), "nanshan.xlsx", workbook(score="x"))
     assert at.title[0].value == "Import data"
     assert "nothing was imported" in at.error[0].value
     assert "must be a number" in at.dataframe[0].value["message"].iloc[0]
@@ -115,7 +115,7 @@ def test_english(tmp_path, monkeypatch, lang):
 def test_an_import_can_be_withdrawn_from_the_page(tmp_path, monkeypatch):
     lake = _lake(tmp_path)
     monkeypatch.setenv("PERFEVAL_DATA", str(lake))
-    at = _upload(run_page("upload"), "南山.xlsx", workbook())
+    at = _upload(run_page("import"), "南山.xlsx", workbook())
     at.button(key="commit").click().run()
     [batch] = [p for p in (lake / "imports").iterdir() if not p.name.startswith(".")]
     at.button(key="withdraw").click().run()
