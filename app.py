@@ -3,6 +3,7 @@ import pathlib
 
 import streamlit as st
 
+from perfeval.routes import NO_FILTERS
 from perfeval.ui import sidebar, state
 
 HERE = pathlib.Path(__file__).parent
@@ -30,5 +31,5 @@ f, zh, en, url, icon = PAGES[0]
 home = st.Page(str(HERE / f), title=t(zh, en), url_path="home", icon=icon, default=True)
 alias = st.Page(str(HERE / f), title=t(zh, en), url_path=url, icon=icon, visibility="hidden")
 nav = st.navigation([home, *pages, alias])
-sidebar.render()
+sidebar.render(filters=nav.url_path not in NO_FILTERS)
 nav.run()

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
+# url paths of the pages the sidebar's filters do not apply to: an upload is checked and written whatever
+# they are (app.py draws only the language switch there; the filters stay in the session and the URL)
+NO_FILTERS = frozenset({"import"})
+
 
 @dataclass(frozen=True)
 class Page:
@@ -36,6 +40,11 @@ class Page:
         """Whether the page draws charts: every page does but one whose docstring says it "draws no
         chart" (the import page); the time-to-first-chart measures and tests skip those."""
         return "draws no chart" not in self.doc
+
+    @property
+    def has_filters(self) -> bool:
+        """Whether the sidebar shows the filters on this page (see `NO_FILTERS`)."""
+        return self.url not in NO_FILTERS
 
 
 def routed_pages() -> list[Page]:

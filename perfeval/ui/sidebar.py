@@ -12,14 +12,21 @@ def _sync(widget_key: str, state_key: str):
     return cb
 
 
-def render() -> None:
-    """Draw the sidebar; the chosen values land in the ``f_*`` session keys and the URL."""
+def render(filters: bool = True) -> None:
+    """Draw the sidebar; the chosen values land in the ``f_*`` session keys and the URL.
+
+    ``filters=False`` (a page the filters do not apply to, such as the import): the language switch
+    only. The filters' values stay in their ``f_*`` keys and the URL, so the next page shows them."""
     t = state.tr()
     sb = st.sidebar
     sb.radio(t("语言", "Language"), ["zh", "en"], format_func=lambda v: "中文" if v == "zh" else "English",
              horizontal=True, key="w_lang", index=0 if state.lang() == "zh" else 1,
              on_change=_sync("w_lang", "lang"))
     t = state.tr()
+    if not filters:
+        sb.caption(t("筛选条件不适用于本页，回到其他页面时保持不变。",
+                     "The filters do not apply to this page; the other pages keep them."))
+        return
     opts = state.query("filter_options")
     sb.header(t("筛选", "Filters"))
 

@@ -125,3 +125,22 @@ def test_an_import_can_be_withdrawn_from_the_page(tmp_path, monkeypatch):
     assert not batch.exists() and (lake / "_archive" / "imports" / batch.name / "_upload" / "南山.xlsx").exists()
     ov = run_page("overview")
     assert "导入测试项目" not in set(ov.dataframe[0].value["name"])
+
+
+def test_the_filters_are_not_offered_on_the_import_page_and_are_kept_for_the_others():
+    at = run_page("overview", demo="0")
+    at.selectbox(key="w_region").set_value("4403").run()
+    at.slider(key="w_years").set_value((2022, 2023)).run()
+    at.switch_page("app_pages/import.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "数据导入"
+    keys = {w.key for kind in ("selectbox", "slider", "toggle") for w in getattr(at, kind)}
+    assert not keys & {"w_region", "w_years", "w_category", "w_evaluator", "w_demo"}, keys
+    assert any("筛选条件不适用于本页" in c.value for c in at.sidebar.caption)
+    assert at.radio(key="w_lang").value == "zh", "the language switch stays"
+    assert "4403" in str(at.query_params["region"]), "the URL keeps the filters"
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception
+    assert at.selectbox(key="w_region").value == "4403"
+    assert at.slider(key="w_years").value == (2022, 2023)
+    assert at.toggle(key="w_demo").value is False
