@@ -353,7 +353,7 @@ def _not_broken_down_line(nb: pd.DataFrame, t: Translator) -> str | None:
 
 
 def _empty(deck: Deck, slide, text: str, name: str, notes: list[str]) -> None:
-    """A points-lost slide with nothing to draw: says so, with the slide's notes below."""
+    """A slide with nothing to draw: says so, with the slide's notes (if any) below."""
     deck.text(slide, L, T, W, IN(1.0), [text], 20, name=name)
     _note(deck, slide, T + IN(1.2), notes)
 
@@ -446,12 +446,14 @@ def _lagging_paragraphs(line: str, lang: str, aspects: int = 2) -> list:
     return out
 
 
+def _too_few_regions(t: Translator) -> str:
+    return t("当前筛选范围内不足两个地区，无法对比。", "Fewer than two regions in the filters: nothing to compare.")
+
+
 def _districts_slide(deck: Deck, summary: pd.DataFrame, level1, t: Translator, lang: str):
     s = deck.slide(t("地区对比：按平均得分排名", "Districts ranked by mean score"))
     if len(summary) < compare.MIN_UNITS:
-        deck.text(s, L, T, W, IN(1.0), [t("当前筛选范围内不足两个地区，无法对比。",
-                                          "Fewer than two regions in the filters: nothing to compare.")], 20,
-                  name="empty_districts")
+        _empty(deck, s, _too_few_regions(t), "empty_districts", [])
         return
     sm = _district_frame(summary)
     charted = sm.head(DISTRICT_BARS)
@@ -487,9 +489,7 @@ def _districts_slide(deck: Deck, summary: pd.DataFrame, level1, t: Translator, l
 def _district_money_slide(deck: Deck, summary: pd.DataFrame, t: Translator, lang: str):
     s = deck.slide(t("地区对比：预算与实际支出（标注执行率）", "Districts: budget and spending"))
     if len(summary) < compare.MIN_UNITS:
-        deck.text(s, L, T, W, IN(1.0), [t("当前筛选范围内不足两个地区，无法对比。",
-                                          "Fewer than two regions in the filters: nothing to compare.")], 20,
-                  name="empty_district_money")
+        _empty(deck, s, _too_few_regions(t), "empty_district_money", [])
         return
     charted = _district_frame(summary).head(DISTRICT_MONEY_BARS)
     height = _bar_height(len(charted), IN(5.0), per=IN(0.65))
