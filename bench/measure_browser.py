@@ -129,7 +129,8 @@ def measure(lake: pathlib.Path, n: int, project_id: str, rounds: int = 3, limit_
     apps = {"app": AppProcess(data=lake, log_dir=run, memory_limit=APP_MEMORY_LIMIT),
             "hello": AppProcess(script=ROOT / "bench" / "hello_app.py", log_dir=run),
             "hello_chart": AppProcess(script=ROOT / "bench" / "hello_chart_app.py", log_dir=run),
-            "hello_plot": AppProcess(script=ROOT / "bench" / "hello_plot_app.py", log_dir=run)}
+            "hello_plot": AppProcess(script=ROOT / "bench" / "hello_plot_app.py", log_dir=run),
+            "overview_shape": AppProcess(script=ROOT / "bench" / "overview_shape_app.py", log_dir=run)}
     proxies = {}
     out: list[Entry] = []
     try:
@@ -198,6 +199,13 @@ def measure(lake: pathlib.Path, n: int, project_id: str, rounds: int = 3, limit_
                                  "hello world", hpl["seconds"],
                                  note=f"the same chart by perfeval.ui.plot; {hplot['bytes'] or 0:,.0f} bytes, "
                                       f"JS {hplot['script_s'] or 0:.2f} s"))
+                hsh, shape, _ = _paired(browser, hello_url, base["overview_shape"] + "/", CHART, network, rounds,
+                                        limit_s, hellos)
+                out.append(Entry(f"browser_first_chart:overview_shape:{mode}", n, shape["seconds"], "s",
+                                 "hello world", hsh["seconds"],
+                                 note=f"the overview's elements with no query (bench/overview_shape_app.py); "
+                                      f"{shape['bytes'] or 0:,.0f} bytes, JS {shape['script_s'] or 0:.2f} s"))
+                log(f"  [{mode}] overview's shape {shape['seconds']} s (hello {hsh['seconds']} s)")
                 log(f"  [{mode}] hello+st.plotly_chart {hchart['seconds']} s ({(hchart['bytes'] or 0) / 1e6:.1f} MB; "
                     f"hello {hch['seconds']} s), hello+plot.chart {hplot['seconds']} s "
                     f"({(hplot['bytes'] or 0) / 1e6:.1f} MB; hello {hpl['seconds']} s)")
