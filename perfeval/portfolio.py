@@ -55,9 +55,20 @@ def portfolio_kpis(df: pd.DataFrame) -> PortfolioKpis:
     )
 
 
+def data_kinds(df: pd.DataFrame) -> dict[str, int]:
+    """How many rows of ``df`` are of each data kind (report, import, demo, generated)."""
+    if "data_kind" not in df.columns or not len(df):
+        return {}
+    return {str(k): int(n) for k, n in df["data_kind"].value_counts().items()}
+
+
 def sources_note(df: pd.DataFrame, lang: str = "zh") -> str:
     """Whose data a view shows: "数据来源：3 份评价报告" (+ demo / generated counts)."""
-    kinds = df["data_kind"].value_counts().to_dict() if len(df) else {}
+    return sources_note_of(data_kinds(df), lang)
+
+
+def sources_note_of(kinds: dict[str, int], lang: str = "zh") -> str:
+    """`sources_note` from the rows' counts per data kind (`data_kinds`)."""
     zh = {"report": "份评价报告（真实数据）", "import": "个导入批次的项目", "demo": "个示例项目（非真实数据）",
           "generated": "个生成的测试项目（非真实数据）"}
     en = {"report": "evaluation reports (real data)", "import": "imported projects",

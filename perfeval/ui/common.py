@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from perfeval import fmt
-from perfeval.portfolio import sources_note
+from perfeval.portfolio import data_kinds, sources_note_of
 from perfeval.ui import state
 
 DEMO_BADGE_ZH = "示例数据"
@@ -13,9 +13,11 @@ DEMO_BADGE_ZH = "示例数据"
 
 def demo_badge(df: pd.DataFrame) -> bool:
     """Show the 示例数据 badge when ``df`` holds any non-real row; True if it did."""
-    if "data_kind" not in df.columns or not len(df):
-        return False
-    kinds = set(df["data_kind"].dropna().unique())
+    return demo_badge_of(set(data_kinds(df)))
+
+
+def demo_badge_of(kinds: set[str]) -> bool:
+    """`demo_badge` from the data kinds a view's rows have."""
     t = state.tr()
     shown = False
     if "demo" in kinds:
@@ -30,12 +32,15 @@ def demo_badge(df: pd.DataFrame) -> bool:
     return shown
 
 
-def page_header(title: str, df: pd.DataFrame | None = None) -> None:
-    """The page title, then whose data it shows (and the demo badge where needed)."""
+def page_header(title: str, df: pd.DataFrame | None = None, kinds: dict[str, int] | None = None) -> None:
+    """The page title, then whose data it shows (and the demo badge where needed): of the rows of
+    ``df``, or from their counts per data kind (``kinds``, `perfeval.portfolio.data_kinds`)."""
     st.title(title)
     if df is not None:
-        st.caption(sources_note(df, state.lang()))
-        demo_badge(df)
+        kinds = data_kinds(df)
+    if kinds is not None:
+        st.caption(sources_note_of(kinds, state.lang()))
+        demo_badge_of(set(kinds))
 
 
 def kpi_row(items: list[tuple[str, str]], help_texts: list[str | None] | None = None) -> None:

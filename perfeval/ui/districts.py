@@ -16,21 +16,19 @@ MAX_LAGGING = 10  # lagging regions listed (worst first); the rest are counted
 MAX_CHART_UNITS = 20  # regions drawn in the grade and budget charts (ranking order)
 
 
-def render(f: state.Filters) -> None:
-    """Draw the district section for the projects the sidebar's filters select."""
-    t = state.tr()
-    lang = state.lang()
+def _summary(f: state.Filters):
     summary = state.query("district_summary", year=None, metric_key=None, **f.params())
-    st.subheader(t("地区对比", "Districts"))
-    if len(summary) < compare.MIN_UNITS:
-        st.caption(t("当前筛选范围内不足两个地区，无法对比。", "Fewer than two regions in the filters: nothing to compare."))
-        return
     # the short name (compare.short_region_label, in SQL), with the city where names repeat (第03区)
-    summary = summary.assign(unit_label=compare.unique_region_labels(summary))
-    top = list(summary["region_code"])[:compare.MAX_UNITS]
-    st.markdown(f"[{t('在地区对比页打开前 8 个地区 ›', 'Open the top 8 in Compare ›')}]"
-                f"({state.link('compare', districts=','.join(top))})")
+    return summary.assign(unit_label=compare.unique_region_labels(summary)) if len(summary) else summary
 
+
+def summary_view(f: state.Filters, t, lang: str) -> dict:
+    """What the section draws from district_summary: the ranked table, the link to Compare, the two
+    charts' specs (kept by `state.memo`; nothing here draws)."""
+    summary = _summary(f)
+    if len(summary) < compare.MIN_UNITS:
+        return {"n": len(summary)}
+    top = list(summary["region_code"])[:compare.MAX_UNITS]
     table = summary.assign(
         rank=range(1, len(summary) + 1),
         grades=["　".join(f"{g}{int(n)}" for g, n in zip("优良中差", r) if n)
@@ -40,8 +38,32 @@ def render(f: state.Filters) -> None:
         exec_s=[fmt.pct(v, lang) for v in summary["execution_rate"]],
         years=[str(a) if a == b else f"{a}—{b}" for a, b in zip(summary["year_min"], summary["year_max"])],
     )
+    # districts in ranking order, top first; one bar row each, so a country's thousands would make a
+    # chart a hundred thousand pixels tall: the charts stop at MAX_CHART_UNITS, the table has all
+    charted = summary.head(MAX_CHART_UNITS)
+    return {
+        "n": len(summary),
+        "compare_link": state.link("compare", districts=",".join(top)),
+        "table": table[["rank", "unit_label", "projects", "years", "mean_score", "grades", "budget_s", "spent_s",
+                        "exec_s"]],
+        "grades_chart": plot.spec(charts_compare.grade_by_unit(charted, t)),
+        "budget_chart": plot.spec(charts_compare.budget_vs_spent(charted, t)),
+    }
+
+
+def render(f: state.Filters) -> None:
+    """Draw the district section for the projects the sidebar's filters select."""
+    t = state.tr()
+    lang = state.lang()
+    key = (tuple(f.params().items()), tuple(sorted(state.global_params().items())))
+    v = state.memo("overview.districts", lambda: summary_view(f, t, lang), *key)
+    st.subheader(t("地区对比", "Districts"))
+    if v["n"] < compare.MIN_UNITS:
+        st.caption(t("当前筛选范围内不足两个地区，无法对比。", "Fewer than two regions in the filters: nothing to compare."))
+        return
+    st.markdown(f"[{t('在地区对比页打开前 8 个地区 ›', 'Open the top 8 in Compare ›')}]({v['compare_link']})")
     st.dataframe(
-        table[["rank", "unit_label", "projects", "years", "mean_score", "grades", "budget_s", "spent_s", "exec_s"]],
+        v["table"],
         hide_index=True, width="stretch",
         column_config={
             "rank": st.column_config.NumberColumn(t("排名", "Rank")),
@@ -62,19 +84,19 @@ def render(f: state.Filters) -> None:
     lag_box = st.container()
     lag_box.markdown("**" + t("落后地区（及落后方面）", "Districts that lag (and on what)") + "**")
 
-    # districts in ranking order, top first; one bar row each, so a country's thousands would make a
-    # chart a hundred thousand pixels tall: the charts stop at MAX_CHART_UNITS, the table above has all
-    charted = summary.head(MAX_CHART_UNITS)
     c1, c2 = st.columns(2)
-    plot.chart(charts_compare.grade_by_unit(charted, t), where=c1)
-    plot.chart(charts_compare.budget_vs_spent(charted, t), where=c2)
-    if len(summary) > MAX_CHART_UNITS:
-        st.caption(t(f"图中为排名前 {MAX_CHART_UNITS} 的地区（共 {len(summary):,} 个），全部地区见上表。",
-                     f"The charts show the top {MAX_CHART_UNITS} of {len(summary):,} regions; the table above lists all."))
+    plot.chart(v["grades_chart"], where=c1)
+    plot.chart(v["budget_chart"], where=c2)
+    if v["n"] > MAX_CHART_UNITS:
+        st.caption(t(f"图中为排名前 {MAX_CHART_UNITS} 的地区（共 {v['n']:,} 个），全部地区见上表。",
+                     f"The charts show the top {MAX_CHART_UNITS} of {v['n']:,} regions; the table above lists all."))
 
-    level1 = state.query("district_indicators", year=None, level=1, **f.params())
+    def lagging() -> list[str]:
+        level1 = state.query("district_indicators", year=None, level=1, **f.params())
+        return compare.lagging_lines(_summary(f), level1, t, lang, gap=LAG_GAP)
+
+    lines = state.memo("overview.lagging", lagging, key[0])
     with lag_box:
-        lines = compare.lagging_lines(summary, level1, t, lang, gap=LAG_GAP)
         if lines:
             st.markdown("\n".join(f"- {line}" for line in lines[:MAX_LAGGING]))
             if len(lines) > MAX_LAGGING:

@@ -128,11 +128,11 @@ def spec(fig) -> str:
 
 
 def chart(fig, *, key: str | None = None, where=None) -> None:
-    """Draw ``fig`` across the width of the page, or of ``where`` (a column), like
-    ``st.plotly_chart(fig, width="stretch")``."""
+    """Draw ``fig`` (a Plotly figure, or its `spec` made beforehand: `perfeval.ui.state.memo` keeps specs)
+    across the width of the page, or of ``where`` (a column), like ``st.plotly_chart(fig, width="stretch")``."""
     t = state.tr()
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    data = {"spec": spec(fig), "bundle": BUNDLE, "base": f"/{base}/" if base else "/",
+    data = {"spec": fig if isinstance(fig, str) else spec(fig), "bundle": BUNDLE, "base": f"/{base}/" if base else "/",
             "fullscreen": t("全屏", "Full screen"), "icon": _FULLSCREEN_ICON}
     with where if where is not None else contextlib.nullcontext():
         _component(key=key, data=data, width="stretch", height="content")

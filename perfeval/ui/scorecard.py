@@ -193,27 +193,40 @@ def findings_label(row: dict, lang: str) -> str:
     return " ".join(f"{SEVERITY_ICON[s]}{int(row[s])}" for s in audit.SEVERITIES if row[s])
 
 
-def render_overview(filters) -> None:
-    """Draw where points are lost across the selected projects (by level-1 dimension and by indicator)."""
-    t = state.tr()
+def overview_view(filters, t) -> dict:
+    """What the overview's points-lost section draws: the two charts' specs and the note on projects
+    without a breakdown (kept by `state.memo`; nothing here draws)."""
     # aggregated in DuckDB: a tree per project in Python took 11 s for 1 000 projects (bench profile)
     by_l1 = state.query("portfolio_points_lost_level1", **filters.params())
     by_ind = state.query("portfolio_points_lost_indicators", **filters.params())
     nb = state.query("portfolio_not_broken_down", **filters.params())
-    st.subheader(t("失分在哪里（所选项目）", "Where points are lost (selected projects)"))
     if by_l1.empty and nb.empty:
-        st.info(t("当前筛选条件下没有可分析的指标得分。", "No indicator scores among the selected projects."))
-        return
-    c1, c2 = st.columns(2)
-    plot.chart(charts_scorecard.level1_points_lost(by_l1, t), key="sc_portfolio_l1", where=c1)
-    plot.chart(charts_scorecard.indicator_points_lost(by_ind, t), key="sc_portfolio_ind", where=c2)
+        return {"empty": True}
+    note = None
     if not nb.empty:
         shown = nb["short_name"].astype(str).head(10).tolist()
         names = "、".join(shown) + ("等" if len(nb) > len(shown) else "")
         lost = nb["points_lost"].dropna().sum()
-        st.caption(t(f"{len(nb)} 个项目只披露总分、未披露分项（{names}），不计入上图；其失分合计 {fmt.score(lost)} 分。",
-                     f"{len(nb)} projects give only a total, no breakdown ({names}); they are not in the charts "
-                     f"above (together {fmt.score(lost, 'en')} points lost)."))
+        note = t(f"{len(nb)} 个项目只披露总分、未披露分项（{names}），不计入上图；其失分合计 {fmt.score(lost)} 分。",
+                 f"{len(nb)} projects give only a total, no breakdown ({names}); they are not in the charts "
+                 f"above (together {fmt.score(lost, 'en')} points lost).")
+    return {"empty": False, "l1": plot.spec(charts_scorecard.level1_points_lost(by_l1, t)),
+            "indicators": plot.spec(charts_scorecard.indicator_points_lost(by_ind, t)), "note": note}
+
+
+def render_overview(filters) -> None:
+    """Draw where points are lost across the selected projects (by level-1 dimension and by indicator)."""
+    t = state.tr()
+    v = state.memo("overview.points_lost", lambda: overview_view(filters, t), tuple(filters.params().items()))
+    st.subheader(t("失分在哪里（所选项目）", "Where points are lost (selected projects)"))
+    if v["empty"]:
+        st.info(t("当前筛选条件下没有可分析的指标得分。", "No indicator scores among the selected projects."))
+        return
+    c1, c2 = st.columns(2)
+    plot.chart(v["l1"], key="sc_portfolio_l1", where=c1)
+    plot.chart(v["indicators"], key="sc_portfolio_ind", where=c2)
+    if v["note"]:
+        st.caption(v["note"])
     st.caption(t("失分 = 分值 − 报告得分；一级指标按名称跨指标体系归并（如“决策”与“项目决策”）。",
                  "Points lost = weight − reported score; level-1 dimensions are matched across frameworks by "
                  "name (决策 and 项目决策 are both Decision)."))

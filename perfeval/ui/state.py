@@ -68,6 +68,21 @@ def cached_query(path: str, name: str, params: dict, sc: Scope, version: str) ->
     return _cached(path, name, tuple(sorted(params.items())), sc.key(), version, sc)
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _memo(key: tuple, _build):
+    return _build()
+
+
+def memo(part: str, build, *key):
+    """What ``build()`` returns for this viewer, kept across reruns and sessions per ``part`` (a name for
+    the piece of a page), ``key`` (everything else ``build`` reads: the filters, a project), the lake, the
+    viewer's scope, the lake's version and the language. For what a page draws from its queries: the
+    figures' JSON, formatted tables, texts. A rerun or a new visitor with the same key does none of the
+    work again (docs/performance.md, finding 17). ``build`` must not draw anything."""
+    sc = scope()
+    return _memo((str(data_dir()), part, sc.key(), gate().version(), lang(), key), build)
+
+
 def lang() -> str:
     return st.session_state.get("lang", "zh")
 

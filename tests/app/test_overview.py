@@ -95,7 +95,7 @@ def test_lagging_regions_beyond_the_limit_are_counted_not_listed(monkeypatch):
 def test_district_charts_stop_at_the_limit_and_say_so(monkeypatch):
     import json
 
-    from perfeval.ui import districts
+    from perfeval.ui import districts, state
 
     def units_charted(at):
         charts = [json.loads(s) for s in chart_specs(at)]
@@ -106,9 +106,15 @@ def test_district_charts_stop_at_the_limit_and_say_so(monkeypatch):
     n = units_charted(at)
     assert n >= 4 and "全部地区见上表" not in texts(at)
     monkeypatch.setattr(districts, "MAX_CHART_UNITS", 3)
-    at = run_page("overview")
-    assert units_charted(at) == 3
-    assert f"图中为排名前 3 的地区（共 {n} 个），全部地区见上表。" in texts(at)
+    # the section's charts are kept per filters and data version (state.memo), which a changed constant
+    # is not: start from an empty cache, as a restarted app would
+    state._memo.clear()
+    try:
+        at = run_page("overview")
+        assert units_charted(at) == 3
+        assert f"图中为排名前 3 的地区（共 {n} 个），全部地区见上表。" in texts(at)
+    finally:
+        state._memo.clear()  # the tests after this one draw with the real limit
 
 
 def _in_page_order(node, out):
@@ -130,3 +136,26 @@ def test_lagging_districts_stay_above_the_district_charts():
     lag_rule = next(i for i, n in enumerate(nodes) if n.type == "caption" and n.value.startswith("落后："))
     first_chart = next(i for i, n in enumerate(nodes) if n.type == "bidi_component")
     assert heading < lag_rule < first_chart
+
+
+def test_a_rerun_draws_the_districts_from_the_memo_and_a_new_language_rebuilds_them(monkeypatch):
+    """What the overview draws is made once per filters, language, scope and data version
+    (state.memo): a rerun or a second visitor builds no chart again; English is built anew."""
+    from perfeval import charts_compare
+    from perfeval.ui import state
+
+    built = []
+    real = charts_compare.grade_by_unit
+    monkeypatch.setattr(charts_compare, "grade_by_unit", lambda *a, **k: built.append(1) or real(*a, **k))
+    state._memo.clear()
+    try:
+        at = run_page("overview")
+        assert len(built) == 1 and len(chart_specs(at)) == 5
+        first = chart_specs(at)
+        at.run()
+        run_page("overview")  # another session, the same filters
+        assert len(built) == 1 and chart_specs(at) == first
+        at = run_page("overview", lang="en")
+        assert len(built) == 2 and "Grades by district" in str(chart_specs(at))
+    finally:
+        state._memo.clear()
