@@ -245,7 +245,7 @@ def test_badge_words_are_the_pages():
 
     from perfeval.ui import common
     assert export.DEMO_BADGE_ZH == common.DEMO_BADGE_ZH
-    src = inspect.getsource(common.demo_badge)
+    src = inspect.getsource(common.demo_badge_of)
     assert export.GENERATED_ZH in src and export.GENERATED_EN in src and "(demonstration data)" in src
     assert export.badge_text({"report"}, "zh") is None
     assert export.badge_text({"report", "generated"}, "zh") == "测试生成数据"
