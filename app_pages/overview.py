@@ -10,7 +10,8 @@ lang = state.lang()
 f = state.filters()
 state.write_url()
 # a rerun, or another visitor with the same filters, takes all of it from the cache
-v = state.memo("overview.ranked", lambda: ranking.ranked(f, t, lang), tuple(f.params().items()),
+# (the URL's parameters: the filters, which the table's links also carry)
+v = state.memo("overview.ranked", lambda: ranking.ranked(f, t, lang),
                tuple(sorted(state.global_params().items())))
 
 common.page_header(t("项目绩效评价总览", "Portfolio of evaluated projects"), kinds=v["kinds"])

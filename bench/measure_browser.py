@@ -30,6 +30,10 @@ HELLO_READY = 'h1:has-text("Hello")'
 # 20 Mbit/s down, 10 Mbit/s up, 20 ms round trip: a modest link between a station and the data centre
 INTRANET = {"offline": False, "latency": 20, "downloadThroughput": 20e6 / 8, "uploadThroughput": 10e6 / 8}
 TARGET_RATIO = 2.0
+# visited like a page in every mode, each with the element its first chart is drawn in
+REFERENCES = [("hello_chart", ST_CHART, "one small chart by st.plotly_chart"),
+              ("hello_plot", CHART, "the same chart by perfeval.ui.plot"),
+              ("overview_shape", CHART, "the overview's elements with no query (bench/overview_shape_app.py)")]
 APP_MEMORY_LIMIT = 8 * 2**30  # an app process that needs more fails instead of taking the machine down
 
 
@@ -128,9 +132,7 @@ def measure(lake: pathlib.Path, n: int, project_id: str, rounds: int = 3, limit_
     run = pathlib.Path(tempfile.mkdtemp(prefix=f"perfeval-bench-{n}-"))
     apps = {"app": AppProcess(data=lake, log_dir=run, memory_limit=APP_MEMORY_LIMIT),
             "hello": AppProcess(script=ROOT / "bench" / "hello_app.py", log_dir=run),
-            "hello_chart": AppProcess(script=ROOT / "bench" / "hello_chart_app.py", log_dir=run),
-            "hello_plot": AppProcess(script=ROOT / "bench" / "hello_plot_app.py", log_dir=run),
-            "overview_shape": AppProcess(script=ROOT / "bench" / "overview_shape_app.py", log_dir=run)}
+            **{name: AppProcess(script=ROOT / "bench" / f"{name}_app.py", log_dir=run) for name, _, _ in REFERENCES}}
     proxies = {}
     out: list[Entry] = []
     try:
@@ -187,28 +189,13 @@ def measure(lake: pathlib.Path, n: int, project_id: str, rounds: int = 3, limit_
                 base = {k: (proxies[k].url if mode.startswith("nginx") else a.url) for k, a in apps.items()}
                 hello_url = base["hello"] + "/"
                 hellos: list[dict] = []
-                hch, hchart, _ = _paired(browser, hello_url, base["hello_chart"] + "/", ST_CHART, network, rounds,
-                                         limit_s, hellos)
-                hpl, hplot, _ = _paired(browser, hello_url, base["hello_plot"] + "/", CHART, network, rounds,
-                                        limit_s, hellos)
-                out.append(Entry(f"browser_first_chart:hello_chart:{mode}", n, hchart["seconds"], "s",
-                                 "hello world", hch["seconds"],
-                                 note=f"one small chart by st.plotly_chart; {hchart['bytes'] or 0:,.0f} bytes, "
-                                      f"JS {hchart['script_s'] or 0:.2f} s"))
-                out.append(Entry(f"browser_first_chart:hello_plot:{mode}", n, hplot["seconds"], "s",
-                                 "hello world", hpl["seconds"],
-                                 note=f"the same chart by perfeval.ui.plot; {hplot['bytes'] or 0:,.0f} bytes, "
-                                      f"JS {hplot['script_s'] or 0:.2f} s"))
-                hsh, shape, _ = _paired(browser, hello_url, base["overview_shape"] + "/", CHART, network, rounds,
-                                        limit_s, hellos)
-                out.append(Entry(f"browser_first_chart:overview_shape:{mode}", n, shape["seconds"], "s",
-                                 "hello world", hsh["seconds"],
-                                 note=f"the overview's elements with no query (bench/overview_shape_app.py); "
-                                      f"{shape['bytes'] or 0:,.0f} bytes, JS {shape['script_s'] or 0:.2f} s"))
-                log(f"  [{mode}] overview's shape {shape['seconds']} s (hello {hsh['seconds']} s)")
-                log(f"  [{mode}] hello+st.plotly_chart {hchart['seconds']} s ({(hchart['bytes'] or 0) / 1e6:.1f} MB; "
-                    f"hello {hch['seconds']} s), hello+plot.chart {hplot['seconds']} s "
-                    f"({(hplot['bytes'] or 0) / 1e6:.1f} MB; hello {hpl['seconds']} s)")
+                for name, ready, what in REFERENCES:  # pages with no target of their own, beside hello world
+                    h, ref, _ = _paired(browser, hello_url, base[name] + "/", ready, network, rounds, limit_s, hellos)
+                    out.append(Entry(f"browser_first_chart:{name}:{mode}", n, ref["seconds"], "s", "hello world",
+                                     h["seconds"], note=f"{what}; {ref['bytes'] or 0:,.0f} bytes, "
+                                                        f"JS {ref['script_s'] or 0:.2f} s"))
+                    log(f"  [{mode}] {name} {ref['seconds']} s ({(ref['bytes'] or 0) / 1e6:.1f} MB; "
+                        f"hello {h['seconds']} s)")
                 for pg in pages:
                     if network and pg.url not in THROTTLED_PAGES:
                         continue

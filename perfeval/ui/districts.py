@@ -55,8 +55,9 @@ def render(f: state.Filters) -> None:
     """Draw the district section for the projects the sidebar's filters select."""
     t = state.tr()
     lang = state.lang()
-    key = (tuple(f.params().items()), tuple(sorted(state.global_params().items())))
-    v = state.memo("overview.districts", lambda: summary_view(f, t, lang), *key)
+    # the URL's parameters: the filters, which the link to Compare also carries
+    key = tuple(sorted(state.global_params().items()))
+    v = state.memo("overview.districts", lambda: summary_view(f, t, lang), key)
     st.subheader(t("地区对比", "Districts"))
     if v["n"] < compare.MIN_UNITS:
         st.caption(t("当前筛选范围内不足两个地区，无法对比。", "Fewer than two regions in the filters: nothing to compare."))
@@ -95,7 +96,7 @@ def render(f: state.Filters) -> None:
         level1 = state.query("district_indicators", year=None, level=1, **f.params())
         return compare.lagging_lines(_summary(f), level1, t, lang, gap=LAG_GAP)
 
-    lines = state.memo("overview.lagging", lagging, key[0])
+    lines = state.memo("overview.lagging", lagging, key)
     with lag_box:
         if lines:
             st.markdown("\n".join(f"- {line}" for line in lines[:MAX_LAGGING]))
