@@ -5,8 +5,11 @@ Deep link: ``budget?project=<project_id>`` focuses on one project; ``&target=95`
 """
 import streamlit as st
 
-from perfeval import budget, capped, charts_budget, fmt
+from perfeval.charts import budget as charts_budget
+from perfeval.domain import budget
+from perfeval.text import fmt
 from perfeval.ui import common, plot, project_focus, state
+from perfeval.views import capped
 
 t = state.tr()
 lang = state.lang()
@@ -119,7 +122,7 @@ if not one:
                      + ("." if many else "; all are in the table.")))
     rows = ranked if many else sel
     table = rows.assign(
-        link=state.links("budget", "project", rows["project_id"]),
+        link=state.links().many("budget", "project", rows["project_id"]),
         cutoff=[budget.cutoff_text(a, lang) for a in rows["as_of"]],
         arrival_s=[fmt.pct(v, lang) for v in rows["arrival_rate"]],
         execution_s=[fmt.pct(v, lang) for v in rows["execution_rate"]],

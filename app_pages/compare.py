@@ -1,13 +1,15 @@
 """地区对比 Compare: 2–8 districts or projects side by side, like for like.
 
 Deep links: ``compare?districts=990101,990102`` or ``compare?projects=a,b,c`` (plus ``year``,
-``metric``, ``level``, ``all=1``). The maths is in perfeval.compare, the charts in
-perfeval.charts_compare; this page holds the widgets and draws.
+``metric``, ``level``, ``all=1``). The maths is in perfeval.domain.compare, the charts in
+perfeval.charts.compare; this page holds the widgets and draws.
 """
 import pandas as pd
 import streamlit as st
 
-from perfeval import charts_compare, compare, fmt
+from perfeval.charts import compare as charts_compare
+from perfeval.domain import compare
+from perfeval.text import fmt
 from perfeval.ui import common, plot, state
 
 t = state.tr()
@@ -231,7 +233,7 @@ else:
     table = shown.assign(rank=range(1, len(shown) + 1), exec_pct=pct_text(shown["execution_rate"]),
                          sat_pct=pct_text(shown["satisfaction"]), per_wan=num_text(shown["outcome_per_wan"]),
                          score=[fmt.score(v, lang) for v in shown["reported_total_score"]],
-                         link=state.links("project", "project", shown["project_id"]))
+                         link=state.links().many("project", "project", shown["project_id"]))
     st.dataframe(
         table[["rank", "display_name", "region_short", "year", "score", "reported_grade", "exec_pct",
                "per_wan", "sat_pct", "link"]],
@@ -326,7 +328,7 @@ else:
     yt = yoy.assign(name=yoy["project_id"].map(info["unit_label"]), region=yoy["project_id"].map(info["region_short"]),
                     code=yoy["project_id"].map(info["region_code"]),
                     exec_pct=yoy["execution_rate"] * 100, change_exec_pp=yoy["change_execution_rate"] * 100,
-                    link=state.links("project", "project", yoy["project_id"]))
+                    link=state.links().many("project", "project", yoy["project_id"]))
     yt = yt.sort_values(["code", "name"])
     st.dataframe(
         yt[["name", "year", "reported_total_score", "change_reported_total_score", "exec_pct",
@@ -360,7 +362,7 @@ if mode == "districts":
     mine = chosen_projects[chosen_projects["region_code"] == drill].sort_values(["year", "project_id"])  # every year
     st.dataframe(
         mine.assign(exec_pct=pct_text(mine["execution_rate"]),
-                    link=state.links("project", "project", mine["project_id"]))[
+                    link=state.links().many("project", "project", mine["project_id"]))[
             ["display_name", "year", "category", "reported_total_score", "reported_grade", "exec_pct", "link"]],
         hide_index=True, width="stretch",
         column_config={

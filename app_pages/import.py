@@ -2,12 +2,13 @@
 nothing is wrong and the person confirms, a new batch in the lake that every page reads at once.
 
 Nothing is written before the confirmation, a refused upload writes nothing, and a batch is never
-changed afterwards (perfeval.ingest, docs/data-model.md "Importing data"). The page draws no chart.
+changed afterwards (perfeval.data.ingest, docs/data-model.md "Importing data"). The page draws no chart.
 """
 import streamlit as st
 
-from perfeval import ingest, ingest_view
+from perfeval.data import ingest
 from perfeval.ui import state, upload
+from perfeval.views import imports as ingest_view
 
 PREVIEW_ROWS = 20
 

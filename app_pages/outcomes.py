@@ -5,9 +5,11 @@ Deep link: ``outcomes?project=<project_id>`` focuses on one project.
 """
 import streamlit as st
 
-from perfeval import capped, charts_outcomes, outcomes
-from perfeval.survey import missing
+from perfeval.charts import outcomes as charts_outcomes
+from perfeval.domain import outcomes
+from perfeval.domain.survey import missing
 from perfeval.ui import common, plot, project_focus, state
+from perfeval.views import capped
 
 MAX_CARD_PROJECTS = 3   # beyond this, a table compares the projects instead of a wall of cards
 MAX_TREND_SERIES = 12

@@ -4,8 +4,9 @@ Deep link: ``project?project=<project_id>``.
 """
 import streamlit as st
 
-from perfeval import charts, fmt
-from perfeval.facts import project_facts
+from perfeval.charts import base as charts
+from perfeval.domain.facts import project_facts
+from perfeval.text import fmt
 from perfeval.ui import common, deck, plot, project_focus, state
 
 t = state.tr()
@@ -63,6 +64,7 @@ else:
                                 "rate_s": t("得分率", "Score rate")})
 
 from perfeval.ui import scorecard  # noqa: E402  (issue 3: the scorecard and the audit)
+
 scorecard.render_project(pid)
 for _col, (_file, _zh, _en) in zip(st.columns(3), (("budget", "💰 预算执行", "💰 Budget"), ("outcomes", "🎯 成效指标", "🎯 Outcomes"), ("satisfaction", "🙂 满意度", "🙂 Satisfaction"))):  # issue 4
     _col.page_link(f"app_pages/{_file}.py", label=t(_zh, _en), query_params={"project": pid, **state.global_params()})

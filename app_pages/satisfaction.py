@@ -6,8 +6,11 @@ Deep link: ``satisfaction?project=<project_id>`` focuses on one project.
 """
 import streamlit as st
 
-from perfeval import capped, charts_survey, fmt, survey
+from perfeval.charts import survey as charts_survey
+from perfeval.domain import survey
+from perfeval.text import fmt
 from perfeval.ui import common, plot, project_focus, state
+from perfeval.views import capped
 
 t = state.tr()
 lang = state.lang()
@@ -102,7 +105,7 @@ if not one or any(v.satisfaction_rate is not None for v in views):
         st.caption(t(f"图中为前 40 个项目（共 {len(names)} 个），全部见下表。", f"The chart shows 40 of {len(names)}; all are in the table."))
 if not one:
     st.caption(METHOD)
-show = table.assign(link=state.links("satisfaction", "project", table["project_id"]))  # ≤ capped.MAX_ROWS
+show = table.assign(link=state.links().many("satisfaction", "project", table["project_id"]))  # ≤ capped.MAX_ROWS
 cols = ["short_name", "link", "status", "issued", "valid", "valid_rate", "awareness", "satisfaction", "wilson", "score"]
 st.dataframe(show[cols if not one else cols[2:]], hide_index=True, width="stretch", column_config={
     "short_name": t("项目", "Project"),

@@ -20,10 +20,18 @@ import json
 import sys
 import time
 
-from bench import generate, measure_browser, measure_exports, measure_pages, measure_pandas, measure_queries, report
+from bench import (
+    generate,
+    measure_browser,
+    measure_exports,
+    measure_pages,
+    measure_pandas,
+    measure_queries,
+    report,
+)
 from bench.results import RESULTS, Entry, machine, write_json
-from perfeval import compact
-from perfeval.db import Lake
+from perfeval.data import compact
+from perfeval.data.lake import Lake
 
 MEASURES = ("queries", "pages", "pandas", "browser", "exports")
 LAKE_MADE = ("generate_lake", "compact_lake")  # how a lake was made: measured only by the run that made it

@@ -2,7 +2,7 @@
 
     python -m bench.generate 100000            # → bench/lake/100000/
 
-Layout (what an import writes, and what perfeval.db.Lake reads: any Parquet file under a <table>/ folder):
+Layout (what an import writes, and what perfeval.data.lake.Lake reads: any Parquet file under a <table>/ folder):
 
     bench/lake/<N>/catalog/…                         the reference tables, copied from data/catalog
     bench/lake/<N>/lake/documents/part-0.parquet     one documents row of kind generated
@@ -21,7 +21,6 @@ Vectorised with numpy/pyarrow and deterministic: the same N and seed give the sa
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import pathlib
 import shutil
@@ -32,7 +31,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from perfeval import schema
+from perfeval.data import schema
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 LAKES = ROOT / "bench" / "lake"

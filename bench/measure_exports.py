@@ -3,10 +3,10 @@
 - ``import_workbook`` (10 000 projects only, as the issue sets it): the generated lake's projects with
   their indicators, budget, targets, outcomes and surveys written as one import workbook (one sheet per
   table, the rows' ``generated:`` source and its documents row kept, so they stay marked as generated
-  data), then ``perfeval.ingest.stage`` + ``commit`` into a fresh copy of the bundled data/. Baseline: the
+  data), then ``perfeval.data.ingest.stage`` + ``commit`` into a fresh copy of the bundled data/. Baseline: the
   same workbook read with ``pandas.read_excel(sheet_name=None)`` (openpyxl), what a typical Streamlit app
   does with an upload, without any check or write. Target: ≤ 15 s.
-- ``pptx_export_warm``: the overview's 10-slide deck (``perfeval.export.portfolio_deck``, every project,
+- ``pptx_export_warm``: the overview's 10-slide deck (``perfeval.decks.export.portfolio_deck``, every project,
   zh) with its queries already answered (the page's query cache; here a dict), median of 3. Baseline: the
   same deck with its queries run (``pptx_export_cold``, a new Lake whose roll-up exists). Target: ≤ 5 s.
   ``pptx_project_warm``: one project's deck the same way (no target; for the record).
@@ -23,8 +23,8 @@ import openpyxl
 import pyarrow.parquet as pq
 
 from bench.results import Entry
-from perfeval import schema
-from perfeval.db import DataGate, Lake, Scope
+from perfeval.data import schema
+from perfeval.data.lake import DataGate, Lake, Scope
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 IMPORT_N = 10_000
@@ -59,7 +59,7 @@ def workbook(lake: pathlib.Path) -> pathlib.Path:
 def measure_import(lake: pathlib.Path, n: int, log=print) -> list[Entry]:
     import pandas as pd
 
-    from perfeval import ingest
+    from perfeval.data import ingest
 
     t0 = time.perf_counter()
     book = workbook(lake)
@@ -102,7 +102,7 @@ def _memo(gate: DataGate):
 
 
 def measure_decks(lake: pathlib.Path, n: int, project_id: str, log=print, runs: int = 3) -> list[Entry]:
-    from perfeval import export
+    from perfeval.decks import export
 
     Lake(lake).connection()  # the roll-up exists (the app's warmer or first visitor made it)
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from bench.results import Entry
-from perfeval.db import DataGate, Lake, Scope
+from perfeval.data.lake import DataGate, Lake, Scope
 
 FILTERS = {"region": None, "year_from": None, "year_to": None, "category": None, "evaluator_type": None}
 TARGET = 3.0

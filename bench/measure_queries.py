@@ -18,7 +18,15 @@ import statistics
 import time
 
 from bench.results import Entry
-from perfeval.db import DERIVED_DIR, QUERIES, DataGate, Lake, Scope, query_parameters, query_text
+from perfeval.data.lake import (
+    DERIVED_DIR,
+    QUERIES,
+    DataGate,
+    Lake,
+    Scope,
+    query_parameters,
+    query_text,
+)
 
 COLD_TARGET_S = 0.5
 
@@ -83,7 +91,7 @@ def _one(lake: str, name: str, params: dict, warm_runs: int) -> dict:
 
 
 def _rollup(lake: str) -> dict:
-    """Build the lake's indicator roll-up from nothing (perfeval.db.Lake.indicator_nodes_file): the time a
+    """Build the lake's indicator roll-up from nothing (perfeval.data.lake.Lake.indicator_nodes_file): the time a
     new Lake takes over what it takes once the file exists, and this process's peak memory."""
     import resource
 
@@ -127,7 +135,7 @@ def measure(lake: pathlib.Path, n: int, warm_runs: int = 3, log=print) -> list[E
     # children forked from a clean server process: forked from this one, they would inherit its address
     # space (a lake generated in this run is gigabytes of it) and meet the RLIMIT_AS limit early
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["perfeval.db", "bench.measure_queries"])
+    ctx.set_forkserver_preload(["perfeval.data.lake", "bench.measure_queries"])
     # the indicator roll-up, built once per version of the indicator files and kept under _derived/
     # (every cold query below finds it, as every process after the first does)
     shutil.rmtree(lake / DERIVED_DIR, ignore_errors=True)

@@ -283,7 +283,7 @@ class Nginx:
 def _warm_loop(urls: list[str], data: str | None, stop: dict, interval: float = 5.0) -> None:
     """deploy/warm.py's rounds, in a thread, until ``stop["now"]``."""
     from deploy.warm import Warmer, page_paths, watch
-    from perfeval.db import Lake
+    from perfeval.data.lake import Lake
 
     warmer = Warmer(urls, page_paths(), Lake(data or ROOT / "data").version, log=lambda s: print(s, flush=True))
     watch(warmer, interval, lambda: stop["now"])

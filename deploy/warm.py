@@ -6,7 +6,7 @@ not wait for it.
 
 Each app process caches every query's result per version of the lake's files (perfeval.ui.state), and
 the first query after the files change builds the lake's views and, if the indicator files changed,
-their roll-up (perfeval.db.Lake). So the first visit to a page after an import pays for its queries
+their roll-up (perfeval.data.lake.Lake). So the first visit to a page after an import pays for its queries
 (docs/performance.md: the browser's `direct+server_cold` visits against `direct`, and finding 15).
 This watches the lake's version (``Lake.version()``: names, sizes and times of its files) and, once
 it has stayed the same for ``--settle`` seconds (an import writes several tables, one after another),
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from deploy.probe import PageRun, run_page
-from perfeval.routes import routed_pages
+from perfeval.pages import routed_pages
 
 
 def page_paths() -> list[str]:
@@ -101,7 +101,7 @@ def watch(warmer: Warmer, interval: float, stopped: Callable[[], bool] = lambda:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from perfeval.db import Lake
+    from perfeval.data.lake import Lake
     from perfeval.ui.state import data_dir
 
     ap = argparse.ArgumentParser(prog="python -m deploy.warm", description=__doc__.split("\n\n")[0])

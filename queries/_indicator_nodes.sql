@@ -1,5 +1,5 @@
 -- Every indicator node of every project with its figures summed up the tree, built once per version of
--- the indicator files (perfeval.db.Lake) and read by the tree queries as the view indicator_nodes.
+-- the indicator files (perfeval.data.lake.Lake) and read by the tree queries as the view indicator_nodes.
 -- Reads base_indicators (every project: the view indicator_nodes is scoped like every other table), in
 -- $parts parts (projects split by a hash of their id; this one is $part, 0 ≤ $part < $parts), so that the
 -- joins below hold one part of a large lake in memory at a time.

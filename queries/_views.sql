@@ -1,4 +1,4 @@
--- The scoped views every query reads. Loaded once per lake version by perfeval.db.Lake.
+-- The scoped views every query reads. Loaded once per lake version by perfeval.data.lake.Lake.
 -- base_<table> are the typed files; the views below apply the viewer's scope, which the data gate
 -- sets on each cursor as variables: scope_all (BOOLEAN), scope_prefixes (VARCHAR[]), include_demo.
 -- No query reads base_* directly (a test checks it).
@@ -9,7 +9,7 @@ WHERE (getvariable('scope_all')
        OR len(list_filter(getvariable('scope_prefixes'), lambda x: starts_with(p.region_code, x))) > 0)
   AND (getvariable('include_demo') OR p.data_kind <> 'demo');
 
--- Every other table with a project_id gets its scoped view from perfeval.db (a semi-join on projects).
+-- Every other table with a project_id gets its scoped view from perfeval.data.lake (a semi-join on projects).
 
 -- Reference tables: not regional; demo documents hidden with the demo switch.
 CREATE VIEW documents AS SELECT * FROM base_documents WHERE getvariable('include_demo') OR data_kind <> 'demo';

@@ -2,10 +2,10 @@
 -- Parameters: $region, $year_from, $year_to, $category, $evaluator_type (the sidebar filters, NULL = any);
 --             $project_id (NULL = every selected project).
 -- One row per cut-off date (as_of as in queries/budget_projects.sql; NULL = undated), so that the page can
--- say which cut-offs are interim (perfeval.budget.is_interim) without a row per project. Amounts in 万元,
+-- say which cut-offs are interim (perfeval.domain.budget.is_interim) without a row per project. Amounts in 万元,
 -- sums over the projects that report the measure (n_<measure> counts them). arrival_* / execution_*: the
 -- numerator and denominator sums over the projects that report both inputs with a positive denominator
--- (perfeval.budget.selection_reading's rule), and how many such projects (arrival_n / execution_n).
+-- (perfeval.domain.budget.selection_reading's rule), and how many such projects (arrival_n / execution_n).
 WITH p AS (
     SELECT m.budget, m.received, m.spent, m.received - m.spent AS unspent,
            coalesce(m.as_of, p.data_cutoff) AS as_of

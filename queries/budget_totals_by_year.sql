@@ -2,7 +2,7 @@
 -- Parameters: $region, $year_from, $year_to, $category, $evaluator_type (the sidebar filters, NULL = any).
 -- One row per year: the sums of queries/budget_by_year.sql's project × year rows. A measure's total is
 -- given only where every project of that year reports it, else NULL (not reported: a sum that silently
--- leaves a project out reads as a smaller figure) — perfeval.budget.totals_by_year's rule. projects = how
+-- leaves a project out reads as a smaller figure) — perfeval.domain.budget.totals_by_year's rule. projects = how
 -- many projects that year; project_years / all_projects = project × year rows and distinct projects over
 -- every year (the same on every row). Amounts in 万元.
 WITH py AS (

@@ -6,7 +6,7 @@
 -- then key, then code); framework_signature: the same with the weights, "决策/过程/产出/效益 (21/19/30/30)":
 -- a weight is the report's own, else the sum of its children's when all of theirs are known (as in
 -- compare_indicators.sql), "?" where neither is given, written as Python's "%g". Both are '' for a project without a tree (a total only).
--- The text of perfeval.compare.framework_signature over the project's compare_indicators rows of level 1.
+-- The text of perfeval.domain.compare.framework_signature over the project's compare_indicators rows of level 1.
 -- Children are summed per parent, and only where the parent gives no weight (project_id and code are the
 -- table's key: a node is one row). NOT MATERIALIZED: each use reads only its level of the tree, instead of
 -- DuckDB copying the whole tree once for the three uses (half the time at 100 000 projects).

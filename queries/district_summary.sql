@@ -7,7 +7,7 @@
 -- Rates are money-weighted over the projects that report both inputs: execution = Σspent / Σreceived,
 -- outcome per 万元 = Σoutcome / Σspent. mean_score is the plain mean of the reported totals.
 -- data_kind is 'demo' when any of the region's projects is demonstration data. region_short: the most
--- specific non-blank of district, city, province, else the region code (perfeval.compare.short_region_label;
+-- specific non-blank of district, city, province, else the region code (perfeval.domain.compare.short_region_label;
 -- the class [\t\n\x{0B}\f\r\x{1C}-\x{1F}\x{85}\p{Z}] is what Python's re means by \s).
 WITH p AS (
     SELECT * FROM selected_projects($region, $year_from, $year_to, $category, $evaluator_type)

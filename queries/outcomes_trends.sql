@@ -2,7 +2,7 @@
 -- Parameters: the sidebar filters ($region, $year_from, $year_to, $category, $evaluator_type),
 --             $project_id (NULL = every selected project), $categories (list of catalogue categories;
 --             NULL = every category), $limit (at most this many series).
--- A series is a (project, metric) with figures for two or more distinct years (perfeval.outcomes.
+-- A series is a (project, metric) with figures for two or more distinct years (perfeval.domain.outcomes.
 -- trend_metrics); the first $limit series by project, category and metric, with every figure of each
 -- (columns of queries/outcomes_values.sql that the chart reads), in that query's order. series = how many
 -- series there are in all (the same on every row).

@@ -5,7 +5,7 @@
 -- like its province, as 天津市, is not repeated before a district). A code's "00" pair means "the whole
 -- level": 440300 adds no district, 120000 no city. A prefix takes its label from the first project row by
 -- region code, category and evaluator type, the order of queries/filter_options.sql, whose rows
--- perfeval.regions.region_options reads the same way (a test checks both agree).
+-- perfeval.domain.regions.region_options reads the same way (a test checks both agree).
 WITH r AS (
     SELECT DISTINCT province, city, district, region_code, category, evaluator_type
     FROM projects

@@ -3,7 +3,7 @@
 --             $limit: at most this many rows.
 -- Rows and columns of queries/survey_projects.sql (project × survey; a project without a survey once),
 -- ordered by satisfaction (the rate, else the share of the top two levels of a complete 5-level
--- distribution: perfeval.survey.survey_view's), lowest first, those without last; then as survey_projects
+-- distribution: perfeval.domain.survey.survey_view's), lowest first, those without last; then as survey_projects
 -- orders them (real before demo, by id). For the comparison when the selection is too large to list in full.
 SELECT p.project_id, p.short_name, p.name, p.name_en, p.data_kind,
        s.survey_id, s.name AS survey_name, s.conducted_by, s.respondents, s.questions, s.issued, s.valid,

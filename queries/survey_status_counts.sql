@@ -2,7 +2,7 @@
 -- Parameters: the sidebar filters ($region, $year_from, $year_to, $category, $evaluator_type) and
 --             $project_id (NULL = every selected project).
 -- One row per status over the rows of queries/survey_projects.sql (project × survey; a project without a
--- survey counts once as none), with perfeval.survey.survey_view's rule: figures = a satisfaction rate, or a
+-- survey counts once as none), with perfeval.domain.survey.survey_view's rule: figures = a satisfaction rate, or a
 -- complete 5-level distribution with answers; else score = a score; else conclusion = words; else none.
 WITH r AS (
     SELECT s.survey_id, s.satisfaction_rate, s.satisfaction_score, s.level_text,

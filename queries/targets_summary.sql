@@ -2,7 +2,7 @@
 -- figures and the report's conclusion disagree?
 -- Parameters: the sidebar filters ($region, $year_from, $year_to, $category, $evaluator_type) and
 --             $project_id (NULL = every selected project).
--- One row. The verdict is perfeval.outcomes.target_verdict's: computed = actual <operator> target (1e-9
+-- One row. The verdict is perfeval.domain.outcomes.target_verdict's: computed = actual <operator> target (1e-9
 -- tolerance) where all three are given, else the report's conclusion (stated_met); disagree = both exist and
 -- differ. numeric = targets with an actual and a non-zero target value (the ones the chart can draw),
 -- numeric_projects = the projects they belong to; with_actual = targets with an actual value.

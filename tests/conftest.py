@@ -12,7 +12,7 @@ DATA = ROOT / "data"
 @pytest.fixture(scope="session")
 def tables():
     """tables(name, project_id=None) -> DataFrame of the typed view ``name`` over the bundled lake."""
-    from perfeval.db import Lake
+    from perfeval.data.lake import Lake
 
     lake = Lake(DATA)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import pathlib
 
-from perfeval import schema
+from perfeval.data import schema
 
 
 def write_table(root: pathlib.Path, rel: str, table: str, rows: list[dict]) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from perfeval import fmt
-from perfeval.portfolio import data_kinds, sources_note_of
+from perfeval.domain.portfolio import data_kinds, sources_note_of
+from perfeval.text import fmt
 from perfeval.ui import state
 
 DEMO_BADGE_ZH = "示例数据"
@@ -34,7 +34,7 @@ def demo_badge_of(kinds: set[str]) -> bool:
 
 def page_header(title: str, df: pd.DataFrame | None = None, kinds: dict[str, int] | None = None) -> None:
     """The page title, then whose data it shows (and the demo badge where needed): of the rows of
-    ``df``, or from their counts per data kind (``kinds``, `perfeval.portfolio.data_kinds`)."""
+    ``df``, or from their counts per data kind (``kinds``, `perfeval.domain.portfolio.data_kinds`)."""
     st.title(title)
     if df is not None:
         kinds = data_kinds(df)

@@ -1,4 +1,4 @@
-"""The slide-deck download buttons (perfeval.export): one click makes the PPTX from the figures the
+"""The slide-deck download buttons (perfeval.decks.export): one click makes the PPTX from the figures the
 page shows, for the viewer's scope and filters.
 
 The deck is made only when the button is clicked (Streamlit's deferred download: ``data`` is a
@@ -12,7 +12,7 @@ import datetime as dt
 
 import streamlit as st
 
-from perfeval import export
+from perfeval.decks import export
 from perfeval.ui import state
 
 

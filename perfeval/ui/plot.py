@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import contextlib
 
-import plotly.io as pio
 import streamlit as st
 
+from perfeval.charts.base import spec
 from perfeval.ui import state
 
 COMPONENT = "perfeval_chart"
@@ -122,13 +122,8 @@ export default function ({ parentElement, data }) {
 _component = st.components.v2.component(COMPONENT, js=JS, isolate_styles=False)
 
 
-def spec(fig) -> str:
-    """The figure as the JSON the browser draws (plotly's own encoder, as ``st.plotly_chart`` sends it)."""
-    return pio.to_json(fig, validate=False)
-
-
 def chart(fig, *, key: str | None = None, where=None) -> None:
-    """Draw ``fig`` (a Plotly figure, or its `spec` made beforehand: `perfeval.ui.state.memo` keeps specs)
+    """Draw ``fig`` (a Plotly figure, or its `spec` made beforehand: page models return specs)
     across the width of the page, or of ``where`` (a column), like ``st.plotly_chart(fig, width="stretch")``."""
     t = state.tr()
     base = (st.get_option("server.baseUrlPath") or "").strip("/")

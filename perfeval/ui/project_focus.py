@@ -8,16 +8,15 @@ the widget rewrites the URL at once (in the callback), so the next run does not 
 The select box lists at most ``picker.MAX_OPTIONS`` projects (a list of every project costs each rerun
 and the browser dearly at 100 000 projects): the first selected ones in the page's order, or, when there
 are more, those a search box finds by name or id (queries/project_search*.sql). A linked project is offered
-even when the list lacks it; a caption says how many projects the list leaves out (perfeval.picker).
+even when the list lacks it; a caption says how many projects the list leaves out (perfeval.views.picker).
 """
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from perfeval import picker
 from perfeval.ui import common, state
-
+from perfeval.views import picker
 
 ALL = "__all__"  # the "every selected project" option (a None option would read as "nothing chosen")
 

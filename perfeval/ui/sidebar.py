@@ -31,7 +31,7 @@ def render(filters: bool = True) -> None:
     sb.header(t("筛选", "Filters"))
 
     # {prefix: label} from queries/region_options.sql, cached like every query (the same options as
-    # perfeval.regions.region_options over filter_options, without a Python loop over its rows)
+    # perfeval.domain.regions.region_options over filter_options, without a Python loop over its rows)
     region_rows = state.query("region_options")
     regions = dict(zip(region_rows["prefix"].tolist(), region_rows["label"].tolist()))
     region_keys = [None, *regions]

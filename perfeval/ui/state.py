@@ -6,15 +6,16 @@ they survive page switches; every run writes them back to the URL so a link repr
 """
 from __future__ import annotations
 
-import os
+import importlib
 import pathlib
-from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from perfeval.db import DataGate, Lake, Scope
-from perfeval.i18n import Translator
+from perfeval import config
+from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.text.i18n import Translator
+from perfeval.views.common import Filters, Links
 
 # URL parameter ↔ session key; the page-specific ones (project, projects, districts) are pages' own.
 URL_KEYS = {
@@ -30,8 +31,7 @@ URL_KEYS = {
 
 def data_dir() -> pathlib.Path:
     """The lake folder: $PERFEVAL_DATA, else the bundled data/."""
-    env = os.environ.get("PERFEVAL_DATA")
-    return pathlib.Path(env) if env else pathlib.Path(__file__).resolve().parents[2] / "data"
+    return config.data_dir()
 
 
 @st.cache_resource(show_spinner=False)
@@ -69,18 +69,24 @@ def cached_query(path: str, name: str, params: dict, sc: Scope, version: str) ->
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _memo(key: tuple, _build):
-    return _build()
+def _model(module: str, name: str, kwargs: tuple, path: str, scope_key: tuple, version: str, _scope: Scope):
+    # every input of the model is in the key: its own arguments, and who asks over which lake version
+    # (``q`` is bound to exactly these); the model is found by name so that the key holds no function object
+    build = getattr(importlib.import_module(module), name)
+
+    def q(query_name: str, **params) -> pd.DataFrame:
+        return _cached(path, query_name, tuple(sorted(params.items())), scope_key, version, _scope)
+
+    return build(q, **dict(kwargs))
 
 
-def memo(part: str, build, *key):
-    """What ``build()`` returns for this viewer, kept across reruns and sessions per ``part`` (a name for
-    the piece of a page), ``key`` (everything else ``build`` reads: the filters, a project), the lake, the
-    viewer's scope, the lake's version and the language. For what a page draws from its queries: the
-    figures' JSON, formatted tables, texts. A rerun or a new visitor with the same key does none of the
-    work again (docs/performance.md, finding 17). ``build`` must not draw anything."""
-    sc = scope()
-    return _memo((str(data_dir()), part, sc.key(), gate().version(), lang(), key), build)
+def model(build, **kwargs):
+    """``build(q, **kwargs)`` (a page model of perfeval.views) for this viewer, cached on its arguments, the
+    viewer's scope, the lake and the lake's version: a rerun, or another viewer with the same scope and
+    arguments, takes it from the cache. ``q`` is `query` bound to this viewer and version."""
+    g, sc = gate(), scope()
+    return _model(build.__module__, build.__qualname__, tuple(sorted(kwargs.items())), str(data_dir()),
+                  sc.key(), g.version(), sc)
 
 
 def lang() -> str:
@@ -129,21 +135,14 @@ def global_params() -> dict[str, str]:
     return want
 
 
+def links() -> Links:
+    """Links to the app's pages that keep the global filters (what a page model gets for its tables)."""
+    return Links(tuple(sorted(global_params().items())))
+
+
 def link(url_path: str, **params) -> str:
     """A relative link to another page that keeps the global filters: ``project?project=…&region=…``."""
-    from urllib.parse import urlencode
-
-    return url_path + "?" + urlencode({**{k: v for k, v in params.items() if v not in (None, "")},
-                                       **global_params()})
-
-
-def links(url_path: str, param: str, values) -> list[str]:
-    """``link(url_path, **{param: v})`` for each of ``values`` (a table's link column), the global
-    parameters read once."""
-    from urllib.parse import urlencode
-
-    tail = global_params()
-    return [url_path + "?" + urlencode({**({param: v} if v not in (None, "") else {}), **tail}) for v in values]
+    return links().to(url_path, **params)
 
 
 def write_url(extra: dict[str, str] | None = None) -> None:
@@ -155,20 +154,6 @@ def write_url(extra: dict[str, str] | None = None) -> None:
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
     if current != want:
         st.query_params.from_dict(want)
-
-
-@dataclass(frozen=True)
-class Filters:
-    region: str | None
-    year_from: int | None
-    year_to: int | None
-    category: str | None
-    evaluator_type: str | None
-
-    def params(self) -> dict:
-        """The $parameters of queries that take the global filters."""
-        return {"region": self.region, "year_from": self.year_from, "year_to": self.year_to,
-                "category": self.category, "evaluator_type": self.evaluator_type}
 
 
 def filters() -> Filters:

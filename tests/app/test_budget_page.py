@@ -127,7 +127,7 @@ def test_url_keeps_the_project(pid):
 
 
 def test_every_selected_project_is_listed_and_there_is_no_search_box(tables):
-    # the bundled lake has fewer projects than a picker lists (perfeval.picker.MAX_OPTIONS): all of them,
+    # the bundled lake has fewer projects than a picker lists (perfeval.views.picker.MAX_OPTIONS): all of them,
     # real ones first, by id (as queries/budget_projects.sql orders them), no search box and no caption
     p = tables("projects")
     expected = [*sorted(p.loc[p["data_kind"] != "demo", "project_id"]), *sorted(p.loc[p["data_kind"] == "demo", "project_id"])]
@@ -146,7 +146,7 @@ def test_a_selection_too_large_to_list_shows_its_totals_and_the_projects_needing
     """Beyond capped.MAX_ROWS rows (500; 5 here, so that the bundled 67 projects exceed it) the headline figures
     still cover every selected project, the tables list the lowest execution rates first, and a caption says
     how many there are in all; vendors are summed across the projects."""
-    from perfeval import capped
+    from perfeval.views import capped
 
     full = run_page("budget")
     monkeypatch.setattr(capped, "MAX_ROWS", 5)

@@ -115,7 +115,8 @@ def test_url_keeps_the_project(pid):
 def test_a_selection_too_large_to_list_keeps_its_counts_and_lists_the_targets_not_met_first(tables, monkeypatch):
     """Beyond capped.MAX_ROWS rows (500; 5 here) the target counts still cover every target, the tables list
     5 rows (targets not met first) and captions say how many there are in all."""
-    from perfeval import capped, outcomes
+    from perfeval.domain import outcomes
+    from perfeval.views import capped
 
     full = run_page("outcomes")
     monkeypatch.setattr(capped, "MAX_ROWS", 5)

@@ -77,7 +77,8 @@ def test_demo_view_counts_the_demo_projects_and_shows_the_badge(tables):
 
 
 def test_lagging_regions_beyond_the_limit_are_counted_not_listed(monkeypatch):
-    from perfeval.ui import districts
+    from perfeval.ui import state
+    from perfeval.views import overview as districts
 
     def lagging(at):
         return [line for m in at.markdown if m.value.startswith("- **") for line in m.value.splitlines()]
@@ -87,15 +88,20 @@ def test_lagging_regions_beyond_the_limit_are_counted_not_listed(monkeypatch):
     assert len(lines) >= 2, "the demo portfolio has lagging districts"
     assert "地区落后，此处列出" not in texts(at)
     monkeypatch.setattr(districts, "MAX_LAGGING", 1)
-    at = run_page("overview")
-    assert lagging(at) == lines[:1]
-    assert f"共 {len(lines)} 个地区落后，此处列出落后最多的 1 个" in texts(at)
+    state._model.clear()  # the page model is cached per arguments and data version, which a constant is not
+    try:
+        at = run_page("overview")
+        assert lagging(at) == lines[:1]
+        assert f"共 {len(lines)} 个地区落后，此处列出落后最多的 1 个" in texts(at)
+    finally:
+        state._model.clear()
 
 
 def test_district_charts_stop_at_the_limit_and_say_so(monkeypatch):
     import json
 
-    from perfeval.ui import districts, state
+    from perfeval.ui import state
+    from perfeval.views import overview as districts
 
     def units_charted(at):
         charts = [json.loads(s) for s in chart_specs(at)]
@@ -106,15 +112,15 @@ def test_district_charts_stop_at_the_limit_and_say_so(monkeypatch):
     n = units_charted(at)
     assert n >= 4 and "全部地区见上表" not in texts(at)
     monkeypatch.setattr(districts, "MAX_CHART_UNITS", 3)
-    # the section's charts are kept per filters and data version (state.memo), which a changed constant
+    # the section's charts are kept per filters and data version (state.model), which a changed constant
     # is not: start from an empty cache, as a restarted app would
-    state._memo.clear()
+    state._model.clear()
     try:
         at = run_page("overview")
         assert units_charted(at) == 3
         assert f"图中为排名前 3 的地区（共 {n} 个），全部地区见上表。" in texts(at)
     finally:
-        state._memo.clear()  # the tests after this one draw with the real limit
+        state._model.clear()  # the tests after this one draw with the real limit
 
 
 def _in_page_order(node, out):
@@ -140,14 +146,14 @@ def test_lagging_districts_stay_above_the_district_charts():
 
 def test_a_rerun_draws_the_districts_from_the_memo_and_a_new_language_rebuilds_them(monkeypatch):
     """What the overview draws is made once per filters, language, scope and data version
-    (state.memo): a rerun or a second visitor builds no chart again; English is built anew."""
-    from perfeval import charts_compare
+    (state.model): a rerun or a second visitor builds no chart again; English is built anew."""
+    from perfeval.charts import compare as charts_compare
     from perfeval.ui import state
 
     built = []
     real = charts_compare.grade_by_unit
     monkeypatch.setattr(charts_compare, "grade_by_unit", lambda *a, **k: built.append(1) or real(*a, **k))
-    state._memo.clear()
+    state._model.clear()
     try:
         at = run_page("overview")
         assert len(built) == 1 and len(chart_specs(at)) == 5
@@ -158,4 +164,4 @@ def test_a_rerun_draws_the_districts_from_the_memo_and_a_new_language_rebuilds_t
         at = run_page("overview", lang="en")
         assert len(built) == 2 and "Grades by district" in str(chart_specs(at))
     finally:
-        state._memo.clear()
+        state._model.clear()

@@ -1,4 +1,4 @@
-"""The project pickers on a lake with more projects than a select box lists (perfeval.picker.MAX_OPTIONS):
+"""The project pickers on a lake with more projects than a select box lists (perfeval.views.picker.MAX_OPTIONS):
 a capped list with a caption, a search box by name or id, deep links to projects the list leaves out.
 
 The lake: the bundled catalogue and seed reports plus EXTRA generated projects written here; what the
@@ -10,8 +10,8 @@ import shutil
 
 import pytest
 
-from perfeval.picker import MAX_OPTIONS
 from perfeval.ui.project_focus import ALL
+from perfeval.views.picker import MAX_OPTIONS
 from tests.app.helpers import metric, run_page, texts
 from tests.conftest import DATA
 from tests.lakes import write_table

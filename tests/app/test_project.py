@@ -74,7 +74,7 @@ def test_picking_another_project_sticks():
 
 
 def test_every_project_is_listed_by_name_and_there_is_no_search_box(tables):
-    # fewer projects than a picker lists (perfeval.picker.MAX_OPTIONS): all of them, real ones first, by name
+    # fewer projects than a picker lists (perfeval.views.picker.MAX_OPTIONS): all of them, real ones first, by name
     p = tables("projects")
     expected = [*sorted(p.loc[p["data_kind"] != "demo", "name"]), *sorted(p.loc[p["data_kind"] == "demo", "name"])]
     at = run_page("project", project=TJ)

@@ -92,7 +92,7 @@ def test_url_keeps_the_project(pid):
 def test_a_selection_too_large_to_list_counts_every_survey_and_lists_the_lowest_first(monkeypatch):
     """Beyond capped.MAX_ROWS rows (500; 5 here) the status counts still cover every project, the table lists
     the 5 lowest satisfaction rates and a caption says how many there are in all."""
-    from perfeval import capped
+    from perfeval.views import capped
 
     full = run_page("satisfaction")
     monkeypatch.setattr(capped, "MAX_ROWS", 5)

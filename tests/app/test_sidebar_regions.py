@@ -1,9 +1,9 @@
 """The sidebar's region filter reads queries/region_options.sql: the same options and labels as the
-Python definition (perfeval.regions.region_options over queries/filter_options.sql), with and without demo data."""
+Python definition (perfeval.domain.regions.region_options over queries/filter_options.sql), with and without demo data."""
 import pytest
 
-from perfeval.db import DataGate, Lake, Scope
-from perfeval.regions import region_options
+from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.domain.regions import region_options
 from tests.app.helpers import run_page
 from tests.conftest import DATA
 

@@ -1,9 +1,10 @@
-"""What the browser tests visit: the routed pages (app.py's PAGES, read by perfeval.routes), the seed
+"""What the browser tests visit: the routed pages (perfeval.pages.PAGES, which app.py routes), the seed
 projects and the figures each page must show for them (taken from the reports; the AppTests check the
 same ones)."""
 from __future__ import annotations
 
-from perfeval.routes import ROOT, Page, routed_pages  # noqa: F401 - the pages' list lives in perfeval.routes
+from perfeval.config import ROOT
+from perfeval.pages import Page, routed_pages  # noqa: F401 - the pages' list lives in perfeval.pages
 
 
 def page_files() -> list[str]:

@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from deploy.cluster import ROOT, AppProcess, Nginx
+
 # the browser fixtures (Debian Chromium, request recording) for the one browser test here
 from tests.browser.conftest import browser_type_launch_args, request_log  # noqa: F401
 

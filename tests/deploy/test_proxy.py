@@ -10,8 +10,8 @@ import urllib.request
 import uuid
 
 import pytest
-
 import streamlit
+
 from deploy import probe
 from deploy.cluster import http_get
 from tests.browser import ui

@@ -1,5 +1,5 @@
 """Several app processes over one shared lake: a batch written while they run is served by every one
-of them, without a restart (perfeval.db.Lake rebuilds its views when the file listing changes).
+of them, without a restart (perfeval.data.lake.Lake rebuilds its views when the file listing changes).
 
 The pages are run over Streamlit's own WebSocket (deploy/probe.py), as a browser's first visit would."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from deploy import probe
 from deploy.cluster import http_get
-from perfeval.db import Lake
+from perfeval.data.lake import Lake
 
 NEW_ID = "batch-test-beijing-2024"
 NEW_NAME = "东城区2024年反诈宣传服务项目（批次测试）"

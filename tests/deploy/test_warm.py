@@ -6,7 +6,7 @@ import shutil
 
 from deploy import warm
 from deploy.cluster import ROOT, AppProcess
-from perfeval.db import DERIVED_DIR, NODES_PREFIX
+from perfeval.data.lake import DERIVED_DIR, NODES_PREFIX
 from tests.deploy.test_replicas import write_batch
 
 

@@ -1,5 +1,5 @@
-"""The comparison code as it was before it was made fast at 100 000 projects (perfeval/compare.py and
-perfeval/charts_compare.py of commit 31773b5), kept verbatim as the reference that
+"""The comparison code as it was before it was made fast at 100 000 projects (perfeval/domain/compare.py and
+perfeval/charts/compare.py of commit 31773b5), kept verbatim as the reference that
 tests/unit/test_compare_equivalence.py holds the new code to: same inputs, same results.
 
 Not used by the app. Only the definitions that were replaced are here; the helpers they call that did
@@ -14,11 +14,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from perfeval import fmt
-from perfeval.charts import GRADE_COLORS, base_layout
-from perfeval.charts_compare import _horizontal
-from perfeval.compare import LAG_GAP, MIN_PEERS_FOR_FENCES, Fences, framework_signature
-from perfeval.i18n import Translator
+from perfeval.charts.base import GRADE_COLORS, base_layout
+from perfeval.charts.compare import _horizontal
+from perfeval.domain.compare import (
+    LAG_GAP,
+    MIN_PEERS_FOR_FENCES,
+    Fences,
+    framework_signature,
+)
+from perfeval.text import fmt
+from perfeval.text.i18n import Translator
 
 
 def percentile_rank(values: Sequence[float] | pd.Series, higher_is_better: bool = True) -> pd.Series:

@@ -8,8 +8,8 @@ from contextlib import redirect_stdout
 
 import pytest
 
-from perfeval import audit
-from perfeval.db import DataGate, Lake, Scope
+from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.domain import audit
 from tests.conftest import DATA
 
 FT, TJ, TS = "ft-2021-2023-anti-fraud-service", "tj-2022-fraud-ops", "ts-2021-security-informatization"
@@ -292,7 +292,7 @@ def test_cli_text_exit_codes():
 
 # -- the demonstration portfolio: the inconsistencies planted on purpose, and no others ------------------
 
-PLANTED_CHECK = {  # perfeval.demo.PLANTED's "where" → the check that must catch it
+PLANTED_CHECK = {  # perfeval.data.demo.PLANTED's "where" → the check that must catch it
     "indicators / indicator_rules B12": ("score_recompute", "B12"),
     "projects.reported_total_score": ("children_scores", "total"),
     "projects.reported_grade": ("grade_band", "grade"),
@@ -303,7 +303,7 @@ PLANTED_CHECK = {  # perfeval.demo.PLANTED's "where" → the check that must cat
 
 
 def test_demo_planted_inconsistencies_are_found_and_nothing_else():
-    from perfeval.demo import PLANTED
+    from perfeval.data.demo import PLANTED
 
     gate = DataGate(Lake(DATA))
     audits = {a.project_id: a for a in audit.run_audit(gate, Scope.everything())}

@@ -1,5 +1,5 @@
 """Imported batches: listed, withdrawn to the archive (a move, byte-identical, reversible), and refused
-when other rows depend on them or they were compacted (perfeval.batches)."""
+when other rows depend on them or they were compacted (perfeval.data.batches)."""
 from __future__ import annotations
 
 import hashlib
@@ -8,8 +8,9 @@ import shutil
 
 import pytest
 
-from perfeval import batches, cli, compact, ingest
-from perfeval.db import DataGate, Lake, Scope
+from perfeval import cli
+from perfeval.data import batches, compact, ingest
+from perfeval.data.lake import DataGate, Lake, Scope
 from tests.app.test_import_page import PID, workbook
 from tests.conftest import DATA
 

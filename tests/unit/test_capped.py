@@ -1,7 +1,7 @@
 """The words and the rule for tables that list at most capped.MAX_ROWS rows."""
 import pytest
 
-from perfeval import capped
+from perfeval.views import capped
 
 
 def test_is_capped():

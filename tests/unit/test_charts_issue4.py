@@ -3,8 +3,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from perfeval import budget, charts_budget, charts_outcomes, charts_survey, outcomes, survey
-from perfeval.i18n import Translator
+from perfeval.charts import budget as charts_budget
+from perfeval.charts import outcomes as charts_outcomes
+from perfeval.charts import survey as charts_survey
+from perfeval.domain import budget, outcomes, survey
+from perfeval.text.i18n import Translator
 
 ZH, EN = Translator("zh"), Translator("en")
 

@@ -5,8 +5,8 @@ import pandas as pd
 def test_scatter_of_many_projects_sends_counts_per_cell_and_counts_the_missing():
     import numpy as np
 
-    from perfeval import charts
-    from perfeval.i18n import Translator
+    from perfeval.charts import base as charts
+    from perfeval.text.i18n import Translator
 
     n = charts.DOTS_MAX + 100
     rng = np.random.default_rng(1)

@@ -2,11 +2,11 @@
 import pandas as pd
 import pytest
 
-from perfeval import charts_scorecard as cs
-from perfeval import scoring
-from perfeval.charts import NEUTRAL
-from perfeval.i18n import Translator
-from perfeval.scoring import Rule
+from perfeval.charts import scorecard as cs
+from perfeval.charts.base import NEUTRAL
+from perfeval.domain import scoring
+from perfeval.domain.scoring import Rule
+from perfeval.text.i18n import Translator
 
 ZH, EN = Translator("zh"), Translator("en")
 
@@ -104,7 +104,7 @@ def portfolio():
 @pytest.fixture(scope="module")
 def portfolio_gate(tmp_path_factory):
     """The `portfolio()` trees as a tiny lake (P1, P2 with trees, P3 with a total only)."""
-    from perfeval.db import DataGate, Lake
+    from perfeval.data.lake import DataGate, Lake
     from tests.lakes import write_table
     from tests.unit.test_queries import project
 
@@ -122,7 +122,7 @@ def portfolio_gate(tmp_path_factory):
 
 
 def _q(gate, name):
-    from perfeval.db import Scope
+    from perfeval.data.lake import Scope
     return gate.query(name, Scope.everything(), region=None, year_from=None, year_to=None, category=None,
                       evaluator_type=None)
 
@@ -150,7 +150,7 @@ def test_projects_without_a_tree_are_named_not_zeroed(portfolio_gate):
 
 def test_a_partial_parent_is_unknown_not_understated(tmp_path):
     """A level-1 node whose children do not all state a score has no derived score (no partial sum)."""
-    from perfeval.db import DataGate, Lake
+    from perfeval.data.lake import DataGate, Lake
     from tests.lakes import write_table
     from tests.unit.test_queries import ind, project
 

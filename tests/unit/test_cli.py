@@ -15,7 +15,8 @@ import sys
 
 import pytest
 
-from perfeval import cli, schema
+from perfeval import cli
+from perfeval.data import schema
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"

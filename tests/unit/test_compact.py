@@ -1,4 +1,4 @@
-"""Compaction (perfeval.compact): many batches → one file per table, the same rows, nothing lost."""
+"""Compaction (perfeval.data.compact): many batches → one file per table, the same rows, nothing lost."""
 import hashlib
 import shutil
 
@@ -6,9 +6,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from perfeval import compact, schema
 from perfeval.cli import main as cli_main
-from perfeval.db import DERIVED_DIR, NODES_PREFIX, DataGate, Lake, Scope
+from perfeval.data import compact, schema
+from perfeval.data.lake import DERIVED_DIR, NODES_PREFIX, DataGate, Lake, Scope
 from tests.conftest import DATA
 
 SPLIT = ("projects", "indicators", "budget", "outcomes", "surveys")

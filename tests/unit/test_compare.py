@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from perfeval import charts_compare, compare
-from perfeval.db import DataGate, Lake, Scope
-from perfeval.i18n import Translator
+from perfeval.charts import compare as charts_compare
+from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.domain import compare
+from perfeval.text.i18n import Translator
 from tests.conftest import DATA
 
 ZH, EN = Translator("zh"), Translator("en")

@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from perfeval import charts_compare, compare
-from perfeval.db import QUERIES, DataGate, Lake, Scope
-from perfeval.i18n import Translator
+from perfeval.charts import compare as charts_compare
+from perfeval.data.lake import QUERIES, DataGate, Lake, Scope
+from perfeval.domain import compare
+from perfeval.text.i18n import Translator
 from tests.conftest import DATA, ROOT
 from tests.lakes import write_table
 from tests.unit import reference_compare as old

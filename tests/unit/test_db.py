@@ -5,7 +5,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from perfeval.db import DataGate, Lake, QueryError, Scope, query_parameters
+from perfeval.data.lake import DataGate, Lake, QueryError, Scope, query_parameters
 from tests.conftest import DATA
 
 FT = "ft-2021-2023-anti-fraud-service"
@@ -149,7 +149,7 @@ def test_changed_makes_the_next_version_read_the_files(tmp_path):
     the files (perfeval.ui.upload after an import)."""
     import shutil
 
-    from perfeval.db import Lake
+    from perfeval.data.lake import Lake
     from tests.conftest import DATA
 
     shutil.copytree(DATA / "catalog", tmp_path / "catalog")

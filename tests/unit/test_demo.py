@@ -7,8 +7,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from perfeval import demo, schema
-from perfeval.db import DataGate, Lake, Scope
+from perfeval.data import demo, schema
+from perfeval.data.lake import DataGate, Lake, Scope
 from tests.conftest import DATA
 
 COMMITTED = DATA / "demo"
@@ -39,7 +39,7 @@ def test_committed_files_are_what_the_generator_writes(tmp_path):
     for p in written:
         fresh, committed = pq.read_table(p), pq.read_table(COMMITTED / p.name)
         assert fresh.schema.equals(committed.schema, check_metadata=False), p.name
-        assert fresh.equals(committed), f"data/demo/{p.name} is stale: run python -m perfeval.demo"
+        assert fresh.equals(committed), f"data/demo/{p.name} is stale: run python -m perfeval.data.demo"
 
 
 def test_the_app_needs_no_generation_step():
@@ -220,7 +220,7 @@ def test_planted_inconsistencies_are_in_place(g):
 
 
 def test_the_scoring_engine_recomputes_every_leaf_but_the_planted_one(g):
-    scoring = pytest.importorskip("perfeval.scoring")
+    scoring = pytest.importorskip("perfeval.domain.scoring")
     mismatches = []
     for pid, rules in g["indicator_rules"].groupby("project_id"):
         tree = scoring.score_tree(_by(g, "indicators", pid), rules)
@@ -247,7 +247,7 @@ def test_the_switch_hides_every_demo_row_of_every_table():
 
 
 def test_the_audit_finds_the_planted_inconsistencies_and_nothing_else():
-    audit = pytest.importorskip("perfeval.audit")
+    audit = pytest.importorskip("perfeval.domain.audit")
     findings = audit.findings_frame(audit.run_audit(DataGate(Lake(DATA)), Scope.everything()))
     flagged = set(findings.loc[findings["project_id"].str.startswith("demo-"), "project_id"])
     # the veto (B13 = 0) is a scored finding, not an inconsistency between figures

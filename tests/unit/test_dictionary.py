@@ -1,9 +1,9 @@
-"""docs/data-dictionary.md is generated from perfeval/schema.py and must stay in sync with it."""
+"""docs/data-dictionary.md is generated from perfeval/data/schema.py and must stay in sync with it."""
 from __future__ import annotations
 
 import re
 
-from perfeval import dictionary, schema
+from perfeval.data import dictionary, schema
 
 
 def test_the_data_dictionary_is_up_to_date():

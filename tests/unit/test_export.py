@@ -1,4 +1,4 @@
-"""The PPTX decks (perfeval.export): opened again with python-pptx, their slides, figures, charts, badges, fonts
+"""The PPTX decks (perfeval.decks.export): opened again with python-pptx, their slides, figures, charts, badges, fonts
 and geometry checked against the queries and pure functions the pages use, over a copy of the bundled data."""
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import pytest
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
-from perfeval import compare, export, fmt, slides
-from perfeval.db import DataGate, Lake, Scope
-from perfeval.portfolio import portfolio_kpis
+from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.decks import export, slides
+from perfeval.domain import compare
+from perfeval.domain.portfolio import portfolio_kpis
+from perfeval.text import fmt
 from tests.conftest import DATA, ROOT
 from tests.lakes import write_table
 from tests.unit.test_queries import ind, project
@@ -504,7 +506,7 @@ def test_same_input_same_figures(q):
 
 
 def test_filters_summary_in_words():
-    from perfeval.i18n import Translator
+    from perfeval.text.i18n import Translator
 
     none = {"region": None, "year_from": None, "year_to": None, "category": None, "evaluator_type": None}
     assert export.filters_summary(none, Translator("zh")) == "全部项目（未筛选）"

@@ -1,5 +1,5 @@
-"""A project's facts, shared by the project page and its deck (perfeval.facts)."""
-from perfeval.facts import period, project_facts
+"""A project's facts, shared by the project page and its deck (perfeval.domain.facts)."""
+from perfeval.domain.facts import period, project_facts
 
 ROW = {"province": "广东省", "city": "深圳市", "district": "福田区", "region_code": "440304", "category": "反诈",
        "implementing_unit": "深圳市公安局福田分局", "supervising_unit": None, "evaluator": "某所",

@@ -11,7 +11,7 @@ import pathlib
 import pandas as pd
 import pytest
 
-from perfeval import schema
+from perfeval.data import schema
 
 PID = "tj-2022-fraud-ops"
 SOURCE = "report:tianjin-2022"

@@ -4,9 +4,9 @@ import math
 import pandas as pd
 import pytest
 
-from perfeval import fmt
-from perfeval.portfolio import portfolio_kpis, sources_note
-from perfeval.regions import prefix_of, region_label, region_options
+from perfeval.domain.portfolio import portfolio_kpis, sources_note
+from perfeval.domain.regions import prefix_of, region_label, region_options
+from perfeval.text import fmt
 
 
 @pytest.mark.parametrize("value,expected", [
@@ -101,8 +101,8 @@ def test_sources_note_names_non_real_data():
 
 
 def test_scatter_names_dots_only_while_readable():
-    from perfeval import charts
-    from perfeval.i18n import Translator
+    from perfeval.charts import base as charts
+    from perfeval.text.i18n import Translator
 
     def frame(n):
         return pd.DataFrame({"reported_total_score": [90.0] * n, "execution_rate": [0.9] * n,
@@ -116,7 +116,7 @@ def test_scatter_names_dots_only_while_readable():
 # The sidebar reads queries/region_options.sql; region_options() over queries/filter_options.sql is the
 # definition it replaces, and both must give the same options, labels and order.
 def _both(gate, scope):
-    from perfeval.regions import region_options as python_options
+    from perfeval.domain.regions import region_options as python_options
     old = python_options(gate.query("filter_options", scope))
     rows = gate.query("region_options", scope)
     return list(old.items()), list(zip(rows["prefix"], rows["label"]))
@@ -124,7 +124,7 @@ def _both(gate, scope):
 
 @pytest.mark.parametrize("include_demo", [True, False])
 def test_region_options_sql_is_the_python_definition_on_the_bundled_lake(include_demo):
-    from perfeval.db import DataGate, Lake, Scope
+    from perfeval.data.lake import DataGate, Lake, Scope
     from tests.conftest import DATA
 
     old, new = _both(DataGate(Lake(DATA)), Scope.everything(include_demo=include_demo))
@@ -133,7 +133,7 @@ def test_region_options_sql_is_the_python_definition_on_the_bundled_lake(include
 
 
 def test_region_options_sql_is_the_python_definition_on_awkward_rows(tmp_path):
-    from perfeval.db import DataGate, Lake, Scope
+    from perfeval.data.lake import DataGate, Lake, Scope
     from tests.lakes import write_table
 
     def p(pid, code, province, city, district, category="反诈", evaluator_type="第三方评价"):
@@ -168,7 +168,7 @@ def test_region_options_sql_is_the_python_definition_on_a_bench_lake(n):
     """On a generated lake (bench/lake/<n>, made by python -m bench; skipped where there is none)."""
     import pathlib
 
-    from perfeval.db import DataGate, Lake, Scope
+    from perfeval.data.lake import DataGate, Lake, Scope
 
     lake = pathlib.Path(__file__).resolve().parents[2] / "bench" / "lake" / str(n)
     if not (lake / "lake").is_dir():
@@ -179,7 +179,7 @@ def test_region_options_sql_is_the_python_definition_on_a_bench_lake(n):
 
 
 def test_metric_cards_per_row_shrink_only_when_a_value_would_not_fit():
-    from perfeval import fmt
+    from perfeval.text import fmt
 
     national = ["42,100,709.06", "42,855,738.72", "39,767,476.52", "3,088,262.67"]
     assert fmt.cards_per_row(national, 4) == 3            # 13 characters do not fit four to a row

@@ -1,4 +1,4 @@
-"""The data gate turns a query's Arrow result into pandas itself (perfeval.db.arrow_to_pandas), faster than
+"""The data gate turns a query's Arrow result into pandas itself (perfeval.data.lake.arrow_to_pandas), faster than
 DuckDB's ``.df()``; the frames must be the ones ``.df()`` gives: same column names, types and values.
 
 Checked on literal results covering every type with and without NULLs (deterministic), and on every
@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from bench.measure_queries import query_names, sample_params, variants
-from perfeval.db import DataGate, Lake, Scope, arrow_to_pandas, query_text
+from perfeval.data.lake import DataGate, Lake, Scope, arrow_to_pandas, query_text
 from tests.conftest import DATA, ROOT
 
 LITERALS = [

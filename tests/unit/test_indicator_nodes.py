@@ -1,5 +1,5 @@
 """indicator_nodes: the indicator roll-up the lake derives once per version of the indicator files
-(queries/_indicator_nodes.sql, perfeval.db.Lake.indicator_nodes_file) and the tree queries read.
+(queries/_indicator_nodes.sql, perfeval.data.lake.Lake.indicator_nodes_file) and the tree queries read.
 
 Its figures are checked against the joined forms of the queries it replaced in
 test_compare_equivalence.py and test_points_lost_equivalence.py; here: where the file lives, when it is
@@ -14,8 +14,8 @@ import time
 import pandas as pd
 import pytest
 
-from perfeval import db
-from perfeval.db import DataGate, Lake, Scope
+from perfeval.data import lake as db
+from perfeval.data.lake import DataGate, Lake, Scope
 from tests.conftest import DATA
 
 FT = "ft-2021-2023-anti-fraud-service"

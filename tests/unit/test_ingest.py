@@ -1,4 +1,4 @@
-"""The import of a person's data (perfeval.ingest): a workbook, CSV or Parquet upload checked against the
+"""The import of a person's data (perfeval.data.ingest): a workbook, CSV or Parquet upload checked against the
 schema and the lake, then written as one immutable batch — or, with a single problem, not at all."""
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from perfeval import cli, ingest, schema, validate
-from perfeval.db import DERIVED_DIR, DataGate, Lake, Scope
+from perfeval import cli
+from perfeval.data import ingest, schema, validate
+from perfeval.data.lake import DERIVED_DIR, DataGate, Lake, Scope
 from tests.conftest import DATA
 from tests.lakes import write_table
 

@@ -1,12 +1,12 @@
-"""What the import page shows of an upload (perfeval.ingest_view): pure functions."""
+"""What the import page shows of an upload (perfeval.views.imports): pure functions."""
 from __future__ import annotations
 
 import io
 
 import pandas as pd
 
-from perfeval import ingest_view
-from perfeval.validate import Problem
+from perfeval.data.validate import Problem
+from perfeval.views import imports as ingest_view
 
 P1 = Problem("福田.xlsx:indicators", 7, "weight", "五", "not_number", "「分值（weight）」应为数字，实际为「五」",
              "weight (weight) must be a number, got “五”", "indicators")
@@ -50,7 +50,7 @@ def test_headline_counts_problems_and_rows():
 
 
 def test_rows_summary_names_tables_as_people_do():
-    from perfeval import schema
+    from perfeval.data import schema
 
     projects, indicators = schema.table("projects").zh, schema.table("indicators").zh
     assert ingest_view.rows_summary({"projects": 12, "indicators": 3600}, "zh") == \
@@ -72,7 +72,7 @@ def test_not_real_kinds_reads_the_sources():
 def test_batches_table():
     import pathlib
 
-    from perfeval.batches import BatchInfo
+    from perfeval.data.batches import BatchInfo
 
     infos = [BatchInfo("20261122-235322-edd32a", pathlib.Path("x"), {"projects": 1, "budget": 2}, ["南山.xlsx"]),
              BatchInfo("hand-made", pathlib.Path("y"), {}, [])]

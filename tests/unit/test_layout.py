@@ -14,7 +14,7 @@ def test_pages_are_thin(page):
     text = page.read_text(encoding="utf-8")
     assert not re.search(r"^\s*(import duckdb|from duckdb)", text, re.M), "pages read through the gate"
     assert not SQL.search(text), "SQL belongs in queries/*.sql"
-    assert "perfeval.db" not in text, "pages call perfeval.ui.state.query, not the gate directly"
+    assert "perfeval.data.lake" not in text, "pages call perfeval.ui.state.query, not the gate directly"
 
 
 def test_no_outside_hosts_in_code_or_config():
@@ -39,7 +39,7 @@ def test_each_page_file_is_named_after_its_url():
     # Before an AppTest's first run, Streamlit finds a page by its file name, not by the url path
     # st.navigation gives it; the bench (bench/measure_pages.py) opens each page that way, so that a
     # session's first run is that page's. A page whose file is named otherwise runs the overview there.
-    from perfeval.routes import routed_pages
+    from perfeval.pages import routed_pages
 
     pages = routed_pages()
     assert len(pages) >= 7

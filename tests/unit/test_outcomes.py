@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from perfeval import outcomes
+from perfeval.domain import outcomes
 
 
 @pytest.mark.parametrize("value,unit,qualifier,lang,text", [
@@ -208,10 +208,9 @@ def test_normalised_text():
 
 
 # ------------------------------------------------------------------------------------ the queries on a tiny lake
-import csv  # noqa: E402
 
+from perfeval.data.lake import DataGate, Lake, Scope  # noqa: E402
 from tests.lakes import write_table as _write  # noqa: E402
-from perfeval.db import DataGate, Lake, Scope  # noqa: E402
 
 NO_FILTERS = dict(region=None, year_from=None, year_to=None, category=None, evaluator_type=None)
 

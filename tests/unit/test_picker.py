@@ -1,4 +1,4 @@
-"""The project pickers' short list: the pure helpers (perfeval.picker) and the search queries
+"""The project pickers' short list: the pure helpers (perfeval.views.picker) and the search queries
 (queries/project_search.sql, queries/project_search_by_name.sql) on the bundled lake and a lake written here.
 
 Expected lists come from the lake's other queries (budget_projects, project_list: the orders the pickers
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from perfeval import picker
-from perfeval.db import DataGate, Lake, Scope
+from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.views import picker
 from tests.conftest import DATA
 from tests.lakes import write_table
 

@@ -42,17 +42,19 @@ def test_the_figures_built_from_the_bundled_data_use_only_bundled_types():
     """Every figure the app's pages draw on the bundled data (caught as they are drawn by an AppTest)."""
     from streamlit.testing.v1 import AppTest
 
-    from perfeval.ui import plot
+    from perfeval.charts import base
+    from perfeval.ui import plot, state
     from tests.browser.pages import routed_pages
 
     seen: set[str] = set()
-    original = plot.spec
+    original = base.spec
 
     def spy(fig):
         seen.update(_traces(fig) if isinstance(fig, go.Figure) else {t.get("type", "scatter") for t in fig["data"]})
         return original(fig)
 
-    plot.spec = spy
+    plot.spec = base.spec = spy
+    state._model.clear()  # page models make their figures' specs once: make them again, through the spy
     try:
         for pg in routed_pages():
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -62,7 +64,7 @@ def test_the_figures_built_from_the_bundled_data_use_only_bundled_types():
             at.run()
             assert not at.exception, (pg.url, [e.value for e in at.exception])
     finally:
-        plot.spec = original
+        plot.spec = base.spec = original
     assert {"bar", "indicator", "treemap", "waterfall"} <= seen
     assert seen <= registered(), f"not in the bundle: {sorted(seen - registered())}"
 

@@ -12,7 +12,7 @@ import pathlib
 
 import pytest
 
-from perfeval.db import DataGate, Lake, Scope
+from perfeval.data.lake import DataGate, Lake, Scope
 from tests.conftest import DATA, ROOT
 from tests.lakes import write_table
 from tests.unit.test_audit_queries import assert_same_rows

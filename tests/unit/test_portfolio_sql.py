@@ -7,8 +7,8 @@ queries/budget_portfolio.sql, budget_totals_by_year.sql, payments_vendor_totals.
 outcomes_trends.sql, outcomes_projects_without.sql, targets_summary.sql and survey_status_counts.sql for the
 totals, and budget_projects_attention.sql, budget_by_year_attention.sql, targets_attention.sql,
 survey_projects_attention.sql (and outcomes_values.sql with $limit) for the rows a capped table lists.
-Each test computes the old answer from the old inputs with the old functions (perfeval.budget.selection_reading,
-cutoff_summary, totals_by_year, perfeval.outcomes.trend_metrics, target_verdict, perfeval.survey.survey_view;
+Each test computes the old answer from the old inputs with the old functions (perfeval.domain.budget.selection_reading,
+cutoff_summary, totals_by_year, perfeval.domain.outcomes.trend_metrics, target_verdict, perfeval.domain.survey.survey_view;
 the old outcomes_values query is kept in tests/unit/reference_sql/) and compares — on the seed reports with the
 demo portfolio, on a tiny lake of awkward cases, and on a generated bench lake when one is present
 (bench/lake/1000, not in git).
@@ -21,8 +21,8 @@ import pathlib
 import pandas as pd
 import pytest
 
-from perfeval import budget, outcomes, survey
-from perfeval.db import DataGate, Lake, Scope
+from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.domain import budget, outcomes, survey
 from tests.conftest import DATA, ROOT
 from tests.lakes import write_table
 

@@ -13,10 +13,9 @@ import re
 import pandas as pd
 import pytest
 
-from perfeval import schema
-from perfeval import validate as v
+from perfeval.data import validate as v
+from perfeval.data.lake import QUERIES, DataGate, Lake, Scope, query_parameters
 from tests.lakes import write_table
-from perfeval.db import QUERIES, DataGate, Lake, Scope, query_parameters
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 QUERY_FILES = sorted(p for p in QUERIES.glob("*.sql") if not p.name.startswith("_"))  # _*.sql: the lake's own

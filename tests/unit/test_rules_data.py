@@ -5,8 +5,9 @@ import re
 import pandas as pd
 import pytest
 
-from perfeval import audit, rules_io, scoring, schema
-from perfeval.db import DataGate, Lake, Scope
+from perfeval.data import schema
+from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.domain import audit, rule_text, scoring
 from tests.conftest import DATA, ROOT
 
 FT, TJ, TS = "ft-2021-2023-anti-fraud-service", "tj-2022-fraud-ops", "ts-2021-security-informatization"
@@ -38,8 +39,8 @@ def test_rule_rows_are_keyed_typed_and_readable(gate):
     seeds = rules[rules["project_id"].isin([FT, TJ, TS])]
     assert seeds["source"].str.startswith("report:").all()
     for r in rules.to_dict("records"):
-        rules_io.parse_pairs(r["params"])   # raises on an unreadable cell
-        rules_io.parse_pairs(r["inputs"])
+        rule_text.parse_pairs(r["params"])   # raises on an unreadable cell
+        rule_text.parse_pairs(r["inputs"])
 
 
 def test_every_rule_belongs_to_a_leaf_indicator(gate):

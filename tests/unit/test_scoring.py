@@ -4,8 +4,8 @@ import math
 import pandas as pd
 import pytest
 
-from perfeval import rules_io, scoring
-from perfeval.scoring import Rule, evaluate
+from perfeval.domain import rule_text, scoring
+from perfeval.domain.scoring import Rule, evaluate
 
 
 def ev(rule_type, params="", inputs="", weight=5, reported=None, facts=None, name="测试率"):
@@ -308,36 +308,36 @@ def test_a_reference_without_a_value_is_a_missing_input():
 # -- rules_io ----------------------------------------------------------------------------------------------------
 
 def test_parse_pairs_reads_what_people_type():
-    assert rules_io.parse_pairs("a=1；b＝2，3\nc=x") == {"a": "1", "b": "2,3", "c": "x"}
-    assert rules_io.parse_pairs("v=2021:@f[metric:x;year:2021], 2022:@f[metric:x;year:2022]; w=1") == {
+    assert rule_text.parse_pairs("a=1；b＝2，3\nc=x") == {"a": "1", "b": "2,3", "c": "x"}
+    assert rule_text.parse_pairs("v=2021:@f[metric:x;year:2021], 2022:@f[metric:x;year:2022]; w=1") == {
         "v": "2021:@f[metric:x;year:2021], 2022:@f[metric:x;year:2022]", "w": "1"}
-    assert rules_io.parse_pairs("op=>=") == {"op": ">="}
-    assert rules_io.parse_pairs(None) == {} and rules_io.parse_pairs(float("nan")) == {}
+    assert rule_text.parse_pairs("op=>=") == {"op": ">="}
+    assert rule_text.parse_pairs(None) == {} and rule_text.parse_pairs(float("nan")) == {}
     for bad in ("a", "a=1; a=2", "1x=2"):
-        with pytest.raises(rules_io.RuleTextError):
-            rules_io.parse_pairs(bad)
+        with pytest.raises(rule_text.RuleTextError):
+            rule_text.parse_pairs(bad)
 
 
 @pytest.mark.parametrize("text,value", [("98.89%", 0.9889), ("3,674.16", 3674.16), ("５", 5.0), ("-1%", -0.01),
                                         ("0.5", 0.5), (7, 7.0)])
 def test_parse_number(text, value):
-    assert rules_io.parse_number(text) == pytest.approx(value)
+    assert rule_text.parse_number(text) == pytest.approx(value)
 
 
 @pytest.mark.parametrize("text", ["abc", "1,2", "nan", ""])
 def test_parse_number_refuses(text):
-    with pytest.raises(rules_io.RuleTextError):
-        rules_io.parse_number(text)
+    with pytest.raises(rule_text.RuleTextError):
+        rule_text.parse_number(text)
 
 
 def test_scopes_and_lists():
-    assert rules_io.normalise_scope("year:2021;metric:x") == rules_io.normalise_scope("metric:x; year:2021")
-    assert rules_io.normalise_scope(None) == "total"
-    assert rules_io.scope_parts("level:2;indicator:C") == {"level": "2", "indicator": "C"}
-    assert rules_io.split_labelled("2021:5, 6") == [("2021", "5"), (None, "6")]
-    assert rules_io.split_list("①②④") == ["1", "2", "4"]
-    assert rules_io.parse_reference("@x[year:1]").key == ("x", "year:1")
-    assert rules_io.parse_reference("5") is None
+    assert rule_text.normalise_scope("year:2021;metric:x") == rule_text.normalise_scope("metric:x; year:2021")
+    assert rule_text.normalise_scope(None) == "total"
+    assert rule_text.scope_parts("level:2;indicator:C") == {"level": "2", "indicator": "C"}
+    assert rule_text.split_labelled("2021:5, 6") == [("2021", "5"), (None, "6")]
+    assert rule_text.split_list("①②④") == ["1", "2", "4"]
+    assert rule_text.parse_reference("@x[year:1]").key == ("x", "year:1")
+    assert rule_text.parse_reference("5") is None
 
 
 # -- grades ---------------------------------------------------------------------------------------------------
@@ -409,7 +409,7 @@ def test_tree_survives_a_cycle_and_an_empty_table():
 
 
 def test_rule_types_match_the_schema():
-    from perfeval import schema
+    from perfeval.data import schema
     allowed = schema.table("indicator_rules").column("rule_type").allowed
     assert set(allowed) == set(scoring.RULE_TYPES)
 

@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from perfeval import survey
+from perfeval.domain import survey
 
 
 def test_margin_of_error_matches_the_textbook_formula():
@@ -146,10 +146,9 @@ def test_comparison_table_flags_a_stated_valid_rate_that_does_not_match():
 
 
 # ------------------------------------------------------------------------------------ the query on a tiny lake
-import csv  # noqa: E402
 
+from perfeval.data.lake import DataGate, Lake, Scope  # noqa: E402
 from tests.lakes import write_table as _write  # noqa: E402
-from perfeval.db import DataGate, Lake, Scope  # noqa: E402
 
 NO_FILTERS = dict(region=None, year_from=None, year_to=None, category=None, evaluator_type=None)
 

@@ -1,4 +1,4 @@
-"""The validator (perfeval.validate): every check on small hand-made files, and the promises it makes
+"""The validator (perfeval.data.validate): every check on small hand-made files, and the promises it makes
 (rows as in Excel, both languages, agreement with DuckDB's casts, nothing written)."""
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from perfeval import schema
-from perfeval import validate as v
+from perfeval.data import schema
+from perfeval.data import validate as v
 
 # A valid row per table used below (required columns only); a case changes one cell.
 BASE = {

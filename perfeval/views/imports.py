@@ -1,0 +1,92 @@
+"""What the import page shows of an upload, as pure functions: the problems as a table and as a CSV a
+person can open in Excel beside the workbook, and what a batch holds, in words.
+
+The page (app_pages/import.py) only lays these out; perfeval.data.ingest reads, checks and writes.
+"""
+from __future__ import annotations
+
+import io
+from typing import Iterable
+
+import pandas as pd
+
+from perfeval.data import schema
+from perfeval.data.validate import Problem
+from perfeval.text.i18n import Translator
+
+# columns of the problem table: (key, zh, en)
+PROBLEM_COLUMNS = (("file", "文件 / 工作表", "File / sheet"), ("row", "行", "Row"), ("column", "列", "Column"),
+                   ("value", "值", "Value"), ("message", "问题", "Problem"))
+
+
+def table_label(name: str, lang: str) -> str:
+    """A table as people call it: 指标（indicators） / Indicators (indicators)."""
+    try:
+        t = schema.table(name)
+    except KeyError:
+        return name
+    return f"{t.zh}（{name}）" if lang == "zh" else f"{t.en} ({name})"
+
+
+def problem_table(problems: Iterable[Problem], lang: str) -> pd.DataFrame:
+    """One row per problem with the file (and sheet), the Excel row (empty for the whole file or its
+    header), the column, the value as written and the message in ``lang``."""
+    rows = [{"file": p.file, "row": p.row, "column": p.column or "", "value": "" if p.value is None else p.value,
+             "message": p.message_zh if lang == "zh" else p.message_en} for p in problems]
+    df = pd.DataFrame(rows, columns=[c for c, _, _ in PROBLEM_COLUMNS])
+    df["row"] = df["row"].astype("Int64")
+    return df
+
+
+def problems_csv(problems: Iterable[Problem]) -> bytes:
+    """The problems as a UTF-8 CSV with a byte-order mark (so Excel on Chinese Windows opens it right),
+    both languages side by side."""
+    df = pd.DataFrame([{"文件/工作表 file": p.file, "行 row": p.row, "列 column": p.column or "",
+                        "值 value": "" if p.value is None else p.value, "问题": p.message_zh,
+                        "problem": p.message_en, "code": p.code} for p in problems],
+                      columns=["文件/工作表 file", "行 row", "列 column", "值 value", "问题", "problem", "code"])
+    df["行 row"] = df["行 row"].astype("Int64")
+    buf = io.StringIO()
+    df.to_csv(buf, index=False)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def rows_summary(rows: dict[str, int], lang: str) -> str:
+    """``项目（projects）12 行、指标（indicators）360 行`` / ``Projects (projects) 12 rows, …``."""
+    t = Translator(lang)
+    parts = [t(f"{table_label(n, lang)} {k:,} 行", f"{table_label(n, lang)} {k:,} rows") for n, k in rows.items()]
+    return t("、", ", ").join(parts) if parts else t("没有数据行", "no data rows")
+
+
+def problems_headline(problems: list[Problem], lang: str) -> str:
+    """The one line above the problem table: how many, in how many rows, and that nothing was written."""
+    t = Translator(lang)
+    n = len(problems)
+    rows = len({(p.file, p.row) for p in problems if p.row is not None})
+    return t(f"发现 {n:,} 处问题（涉及 {rows:,} 行），未导入任何数据。请按下表逐项修改后重新上传。",
+             f"{n:,} problems found (in {rows:,} rows); nothing was imported. Fix each one below and upload "
+             "again.")
+
+
+def not_real_kinds(frames: dict[str, pd.DataFrame]) -> list[str]:
+    """The data kinds of an upload's rows that are not real (``demo``, ``generated``), from their
+    ``source`` (``kind:name``), so the page can say so before the import."""
+    kinds: set[str] = set()
+    for df in frames.values():
+        if "source" in df.columns:
+            kinds |= {schema.data_kind(s) for s in df["source"].dropna().astype(str)}
+    return sorted(kinds - {"report", "import"})
+
+
+def batches_table(infos, lang: str) -> pd.DataFrame:
+    """The lake's imported batches (perfeval.data.batches.BatchInfo, newest first) as rows: the batch id, when
+    it was imported (from its id, ``YYYYMMDD-HHMMSS-…``; empty for an id named otherwise), the uploaded
+    file and what it holds."""
+    import re
+
+    rows = []
+    for b in infos:
+        m = re.match(r"^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-", b.id)
+        when = f"{m[1]}-{m[2]}-{m[3]} {m[4]}:{m[5]}" if m else ""
+        rows.append({"batch": b.id, "when": when, "file": "、".join(b.uploads), "rows": rows_summary(b.rows, lang)})
+    return pd.DataFrame(rows, columns=["batch", "when", "file", "rows"])
