@@ -67,3 +67,72 @@ SELECT project_id,
             WHEN bool_or(satisfaction_score IS NOT NULL) THEN 'score' END AS satisfaction_basis
 FROM surveys
 GROUP BY project_id;
+
+-- Each selected project's money: budget, received, spent, the two rates (fractions, NULL where an input is not
+-- reported) and the cut-off. One row per project, unordered: budget_projects.sql and
+-- budget_projects_attention.sql order and cut it.
+CREATE MACRO budget_project_rows(f_region, f_year_from, f_year_to, f_category, f_evaluator_type) AS TABLE
+SELECT p.project_id, p.name, p.short_name, p.name_en, p.period_start, p.period_end, p.data_cutoff,
+       p.source, p.data_kind,
+       m.initial_budget, m.adjusted_budget, m.budget, m.estimated_investment, m.received, m.spent,
+       coalesce(m.as_of, p.data_cutoff) AS as_of,
+       m.received / nullif(m.budget, 0) AS arrival_rate,
+       m.spent / nullif(m.received, 0) AS execution_rate,
+       m.received - m.spent AS unspent
+FROM selected_projects(f_region, f_year_from, f_year_to, f_category, f_evaluator_type) p
+LEFT JOIN project_money m USING (project_id);
+
+-- Each selected project's money per year (万元, NULL where the report gives none). One row per project × year,
+-- unordered: budget_by_year.sql and budget_by_year_attention.sql order and cut it.
+CREATE MACRO budget_year_rows(f_region, f_year_from, f_year_to, f_category, f_evaluator_type) AS TABLE
+SELECT b.project_id, p.short_name, p.data_kind, b.year,
+       sum(b.initial_budget) AS initial_budget,
+       sum(b.adjusted_budget) AS adjusted_budget,
+       coalesce(sum(b.adjusted_budget), sum(b.initial_budget)) AS budget,
+       sum(b.estimated_investment) AS estimated_investment,
+       sum(b.received) AS received,
+       sum(b.spent) AS spent,
+       max(b.as_of) AS as_of
+FROM budget b
+JOIN selected_projects(f_region, f_year_from, f_year_to, f_category, f_evaluator_type) p USING (project_id)
+GROUP BY ALL;
+
+-- Each selected project's surveys (a project without one once, survey_id NULL) with the 有效率 the report
+-- states. One row per project × survey, unordered: survey_projects.sql and survey_projects_attention.sql.
+CREATE MACRO survey_project_rows(f_region, f_year_from, f_year_to, f_category, f_evaluator_type) AS TABLE
+SELECT p.project_id, p.short_name, p.name, p.name_en, p.data_kind,
+       s.survey_id, s.name AS survey_name, s.conducted_by, s.respondents, s.questions, s.issued, s.valid,
+       s.awareness_rate, s.satisfaction_rate, s.satisfaction_score, s.score_qualifier,
+       s.n_very_satisfied, s.n_satisfied, s.n_neutral, s.n_dissatisfied, s.n_very_dissatisfied,
+       s.level_text, s.quote, s.note,
+       f.value AS stated_valid_rate
+FROM selected_projects(f_region, f_year_from, f_year_to, f_category, f_evaluator_type) p
+LEFT JOIN surveys s USING (project_id)
+LEFT JOIN figures f ON f.project_id = p.project_id AND f.kind = 'derived' AND f.figure = 'valid_rate'
+                   AND f.scope = 'survey:' || s.survey_id;
+
+-- Each selected project's targets with what was achieved; computed = met by the numbers (NULL where they
+-- cannot say). One row per target (× year), unordered: targets_list.sql and targets_attention.sql.
+CREATE MACRO target_rows(f_region, f_year_from, f_year_to, f_category, f_evaluator_type) AS TABLE
+SELECT t.project_id, p.short_name, p.data_kind, t.target_id, t.subproject_id, t.year, t.category, t.name,
+       t.unit, t.operator, t.target_value, t.target_text, t.actual_value, t.actual_text, t.stated_met,
+       t.indicator_code, t.note,
+       CASE WHEN t.actual_value IS NULL OR t.target_value IS NULL OR t.operator IS NULL THEN NULL
+            WHEN t.operator = '>=' THEN t.actual_value >= t.target_value - 1e-9
+            WHEN t.operator = '<=' THEN t.actual_value <= t.target_value + 1e-9
+            WHEN t.operator = '>' THEN t.actual_value > t.target_value + 1e-9
+            WHEN t.operator = '<' THEN t.actual_value < t.target_value - 1e-9
+            WHEN t.operator = '=' THEN abs(t.actual_value - t.target_value) <= 1e-9
+       END AS computed
+FROM targets t
+JOIN selected_projects(f_region, f_year_from, f_year_to, f_category, f_evaluator_type) p USING (project_id);
+
+-- The project pickers' search: every word of f_search (separated by single spaces) occurs, case-insensitive
+-- and as plain text (% and _ are not wildcards), in the project's id, name, short name or English name;
+-- NULL matches every project. search_exact: the id or a name is exactly the search text (listed first).
+CREATE MACRO search_matches(f_search, id, name, short_name, name_en) AS
+f_search IS NULL
+OR list_bool_and(list_transform(string_split(lower(f_search), ' '),
+                 lambda w: contains(lower(concat_ws(' ', id, name, short_name, name_en)), w)));
+CREATE MACRO search_exact(f_search, id, name, short_name, name_en) AS
+coalesce(lower(f_search) IN (lower(id), lower(name), lower(short_name), lower(name_en)), false);

@@ -7,10 +7,6 @@
 SELECT p.project_id, p.name, p.short_name, p.name_en, p.data_kind,
        count(*) OVER () AS matches
 FROM projects p
-WHERE $search IS NULL
-   OR list_bool_and(list_transform(string_split(lower($search), ' '),
-                    lambda w: contains(lower(concat_ws(' ', p.project_id, p.name, p.short_name, p.name_en)), w)))
-ORDER BY coalesce(lower($search) IN (lower(p.project_id), lower(p.name), lower(p.short_name), lower(p.name_en)),
-                  false) DESC,
-         p.data_kind = 'demo', p.name
+WHERE search_matches($search, p.project_id, p.name, p.short_name, p.name_en)
+ORDER BY search_exact($search, p.project_id, p.name, p.short_name, p.name_en) DESC, p.data_kind = 'demo', p.name
 LIMIT $limit
