@@ -1,7 +1,7 @@
 """The audit's derivation queries against their previous definitions, and the audit's loading by batches.
 
 The queries rewritten for national-scale lakes (no recursion, no ordered aggregates) must give the same rows
-as before: the previous SQL is kept as it was in tests/unit/reference_sql/<name>.sql and both run through
+as before: the previous SQL is kept as it was in tests/reference/sql/<name>.sql and both run through
 the data gate on the seed + demo lake, on a tiny lake with the awkward indicator trees, and on the
 generated bench/lake/1000 when it is there. Then the audit itself: the same findings, unchecked figures
 and trees with the previous queries, with its faster row handling and when the lake is read in batches.
@@ -23,7 +23,7 @@ from perfeval.domain import audit, scoring
 from tests.conftest import DATA, ROOT
 from tests.lakes import write_table
 
-REFERENCE = pathlib.Path(__file__).parent / "reference_sql"
+REFERENCE = pathlib.Path(__file__).parents[1] / "reference" / "sql"
 REWRITTEN = ("audit_indicator_values", "audit_budget_values", "audit_outcome_values", "audit_payment_values",
              "audit_spending")
 BENCH_1000 = ROOT / "bench" / "lake" / "1000"

@@ -1,7 +1,7 @@
 """The comparison code made fast at 100 000 projects gives the same results as the code it replaced.
 
-The old definitions are kept verbatim in tests/unit/reference_compare.py (Python) and
-tests/unit/reference_sql/ (the indicator roll-up queries). Each test feeds the old and the new code the
+The old definitions are kept verbatim in tests/reference/compare.py (Python) and
+tests/reference/sql/ (the indicator roll-up queries). Each test feeds the old and the new code the
 same inputs — the seed reports and the demo portfolio, a tiny lake of awkward cases, random values, and a
 generated bench lake when one is present (bench/lake/1000, not in git) — and compares the results.
 """
@@ -22,10 +22,10 @@ from perfeval.domain import compare
 from perfeval.text.i18n import Translator
 from tests.conftest import DATA, ROOT
 from tests.lakes import write_table
-from tests.unit import reference_compare as old
+from tests.reference import compare as old
 
 NO_FILTERS = dict(region=None, year_from=None, year_to=None, category=None, evaluator_type=None)
-REFERENCE_SQL = pathlib.Path(__file__).parent / "reference_sql"
+REFERENCE_SQL = pathlib.Path(__file__).parents[1] / "reference" / "sql"
 BENCH_LAKE = ROOT / "bench" / "lake" / "1000"
 SCOPES = [Scope.everything(), Scope.everything(include_demo=False)]
 

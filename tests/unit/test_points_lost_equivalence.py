@@ -1,6 +1,6 @@
 """The two points-lost queries, rewritten over indicator_nodes (the roll-up the lake derives once per
 version of the indicator files, queries/_indicator_nodes.sql), give the same rows as the joined forms they
-replaced (kept in tests/unit/reference_sql/): portfolio_points_lost_level1's sums of the children and
+replaced (kept in tests/reference/sql/): portfolio_points_lost_level1's sums of the children and
 portfolio_points_lost_indicators' leaves and their level-1 dimensions.
 
 Compared on the seed reports with the demo portfolio (福田's report states only leaf scores, 天津's states
@@ -21,7 +21,7 @@ from tests.unit.test_queries import ind, project
 NAME = "portfolio_points_lost_level1"
 LEAVES = "portfolio_points_lost_indicators"
 NAMES = [NAME, LEAVES]
-REFERENCE_SQL = pathlib.Path(__file__).parent / "reference_sql"
+REFERENCE_SQL = pathlib.Path(__file__).parents[1] / "reference" / "sql"
 REFERENCE = REFERENCE_SQL / f"{NAME}.sql"
 NO_FILTERS = dict(region=None, year_from=None, year_to=None, category=None, evaluator_type=None)
 

@@ -1,5 +1,5 @@
-"""The comparison code as it was before it was made fast at 100 000 projects (perfeval/domain/compare.py and
-perfeval/charts/compare.py of commit 31773b5), kept verbatim as the reference that
+"""The comparison code as it was before it was made fast at 100 000 projects (perfeval/compare.py and
+perfeval/charts_compare.py of commit 31773b5, now perfeval/domain/compare.py and perfeval/charts/compare.py), kept verbatim as the reference that
 tests/unit/test_compare_equivalence.py holds the new code to: same inputs, same results.
 
 Not used by the app. Only the definitions that were replaced are here; the helpers they call that did
