@@ -185,7 +185,8 @@ def _years(q, one: dict | None, project_id: str | None, *, filters: Filters, lan
         n_year_projects = int(yearly["all_projects"].iloc[0]) if len(yearly) else 0
         n_project_years = int(yearly["project_years"].iloc[0]) if len(yearly) else 0
         years = (q("budget_by_year_attention", **filters.params(), limit=max_rows)
-                 if capped.is_capped(n_project_years, max_rows) else q("budget_by_year", **filters.params(), project_id=None))
+                 if capped.is_capped(n_project_years, max_rows)
+                 else q("budget_by_year", **filters.params(), project_id=None))
     if yearly.empty:
         return {"info": t("没有分年度的资金数据（未披露）。", "No yearly money figures (not reported).")}, years
     y = budget.with_rates(years)
@@ -202,7 +203,8 @@ def _years(q, one: dict | None, project_id: str | None, *, filters: Filters, lan
     out = {"chart": charts.spec(charts_budget.year_bars(yearly, t)), "table": table, "chart_note": None,
            "table_note": None}
     if n_year_projects > 1:
-        out["chart_note"] = t("图中为所选项目的逐年合计；某年有项目未披露某项时，该项当年合计不画（未披露），以免少计。下表按项目列出。",
+        out["chart_note"] = t("图中为所选项目的逐年合计；某年有项目未披露某项时，该项当年合计不画（未披露），"
+                              "以免少计。下表按项目列出。",
                               "The chart sums the selected projects per year; where a project of a year leaves a measure "
                               "out, that year's total is not drawn (not reported) rather than understated. The table "
                               "lists them.")
