@@ -26,7 +26,7 @@ def registered() -> set[str]:
 
 def test_entry_registers_the_trace_types_the_chart_modules_construct():
     used = set()
-    for path in (ROOT / "perfeval").glob("charts*.py"):
+    for path in (ROOT / "perfeval" / "charts").glob("*.py"):
         for cls in re.findall(r"\bgo\.([A-Z]\w*)\(", path.read_text(encoding="utf-8")):
             if cls not in ("Figure",):
                 used.add(cls.lower())
