@@ -31,7 +31,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from perfeval.domain import rule_text, scoring
+from perfeval.domain import scoring
+from perfeval.domain.scoring import rule_text
 from perfeval.text import fmt
 
 SEVERITIES = ("error", "warning", "info")
@@ -266,10 +267,10 @@ def check_scores(data: ProjectData, tree: pd.DataFrame) -> list[Finding]:
             out.append(Finding(
                 pid, "score_recompute", _severity_for(rep, rec, score_like=True), str(r["code"]), rep, rec, "分",
                 (f"indicators:{r['code']}", f"indicator_rules:{r['code']}"),
-                f"{r['code']} {name}：报告得分 {scoring._pts(rep)}，按评分规则重算为 {scoring._pts(rec)}"
-                f"（{r['reason_zh']}），相差 {scoring._pts(rec - rep)} 分。",
-                f"{r['code']} {r['name_en'] or name}: reported {scoring._pts(rep)}, recomputed by its rule "
-                f"{scoring._pts(rec)} ({r['reason_en']}), a difference of {scoring._pts(rec - rep)} points."))
+                f"{r['code']} {name}：报告得分 {scoring.pts(rep)}，按评分规则重算为 {scoring.pts(rec)}"
+                f"（{r['reason_zh']}），相差 {scoring.pts(rec - rep)} 分。",
+                f"{r['code']} {r['name_en'] or name}: reported {scoring.pts(rep)}, recomputed by its rule "
+                f"{scoring.pts(rec)} ({r['reason_en']}), a difference of {scoring.pts(rec - rep)} points."))
         elif r["method"] in ("fallback", "none") and r["rule_type"]:
             out.append(Finding(
                 pid, "rule_coverage", "info", str(r["code"]), rep, None, "分",
@@ -295,9 +296,9 @@ def check_total(data: ProjectData, tree: pd.DataFrame) -> list[Finding]:
     return [Finding(
         pid, "total_recompute", _severity_for(rep, ev.score, score_like=True), "total", float(rep), ev.score, "分",
         (f"projects:{pid}",) + tuple(f"indicators:{c}" for c in changed["code"]),
-        f"报告总分 {scoring._pts(rep)}，按规则自下而上重算为 {scoring._pts(ev.score)}"
+        f"报告总分 {scoring.pts(rep)}，按规则自下而上重算为 {scoring.pts(ev.score)}"
         f"（差异来自 {'、'.join(changed['code'])}）。",
-        f"Reported total {scoring._pts(rep)}, recomputed bottom-up {scoring._pts(ev.score)} "
+        f"Reported total {scoring.pts(rep)}, recomputed bottom-up {scoring.pts(ev.score)} "
         f"(the difference comes from {', '.join(changed['code'])}).")]
 
 
@@ -338,8 +339,8 @@ def check_tree(data: ProjectData, tree: pd.DataFrame) -> list[Finding]:
     if rep_total is not None and rep_total > 100 + 1e-9:
         out.append(Finding(pid, "score_above_weight", "error", "total", float(rep_total), 100.0, "分",
                            (f"projects:{pid}",),
-                           f"报告总分 {scoring._pts(rep_total)} 超过满分 100。",
-                           f"The reported total {scoring._pts(rep_total)} is above 100."))
+                           f"报告总分 {scoring.pts(rep_total)} 超过满分 100。",
+                           f"The reported total {scoring.pts(rep_total)} is above 100."))
     if tree.empty:
         return out
     kids, eff_s, eff_w = _effective(tree)
@@ -349,8 +350,8 @@ def check_tree(data: ProjectData, tree: pd.DataFrame) -> list[Finding]:
         w, s = _val(r["weight"]), _val(r["reported_score"])
         if w is not None and s is not None and s > w + 1e-9:
             out.append(Finding(pid, "score_above_weight", "error", code, s, w, "分", (f"indicators:{code}",),
-                               f"{code} {name}：得分 {scoring._pts(s)} 超过分值 {scoring._pts(w)}。",
-                               f"{code} {name_en}: score {scoring._pts(s)} above its weight {scoring._pts(w)}."))
+                               f"{code} {name}：得分 {scoring.pts(s)} 超过分值 {scoring.pts(w)}。",
+                               f"{code} {name_en}: score {scoring.pts(s)} above its weight {scoring.pts(w)}."))
         if not kids[code]:
             continue
         child_rows = tuple(f"indicators:{k}" for k in kids[code])
@@ -359,31 +360,31 @@ def check_tree(data: ProjectData, tree: pd.DataFrame) -> list[Finding]:
             out.append(Finding(
                 pid, "children_weights", _severity_for(w, sum(kw), score_like=True), code, w, sum(kw), "分",
                 (f"indicators:{code}",) + child_rows,
-                f"{code} {name}：分值 {scoring._pts(w)}，下级指标分值合计 {scoring._pts(sum(kw))}。",
-                f"{code} {name_en}: weight {scoring._pts(w)}, its children's weights add up to {scoring._pts(sum(kw))}."))
+                f"{code} {name}：分值 {scoring.pts(w)}，下级指标分值合计 {scoring.pts(sum(kw))}。",
+                f"{code} {name_en}: weight {scoring.pts(w)}, its children's weights add up to {scoring.pts(sum(kw))}."))
         ks = [eff_s[k] for k in kids[code]]
         if s is not None and all(x is not None for x in ks) and abs(sum(ks) - s) > SCORE_TOL:
             out.append(Finding(
                 pid, "children_scores", _severity_for(s, sum(ks), score_like=True), code, s, sum(ks), "分",
                 (f"indicators:{code}",) + child_rows,
-                f"{code} {name}：得分 {scoring._pts(s)}，下级指标得分合计 {scoring._pts(sum(ks))}。",
-                f"{code} {name_en}: score {scoring._pts(s)}, its children's scores add up to {scoring._pts(sum(ks))}."))
+                f"{code} {name}：得分 {scoring.pts(s)}，下级指标得分合计 {scoring.pts(sum(ks))}。",
+                f"{code} {name_en}: score {scoring.pts(s)}, its children's scores add up to {scoring.pts(sum(ks))}."))
     roots = [c for c, r in by_code.items() if _val(r["parent_code"]) not in by_code]
     rs = [eff_s[c] for c in roots]
     if rep_total is not None and roots and all(x is not None for x in rs) and abs(sum(rs) - rep_total) > SCORE_TOL:
         out.append(Finding(
             pid, "children_scores", _severity_for(rep_total, sum(rs), score_like=True), "total", float(rep_total),
             sum(rs), "分", (f"projects:{pid}",) + tuple(f"indicators:{c}" for c in roots),
-            f"报告总分 {scoring._pts(rep_total)}，一级指标得分合计 {scoring._pts(sum(rs))}。",
-            f"Reported total {scoring._pts(rep_total)}, the level-1 scores add up to {scoring._pts(sum(rs))}."))
+            f"报告总分 {scoring.pts(rep_total)}，一级指标得分合计 {scoring.pts(sum(rs))}。",
+            f"Reported total {scoring.pts(rep_total)}, the level-1 scores add up to {scoring.pts(sum(rs))}."))
     leaves = [c for c in by_code if not kids[c]]
     lw = [_val(by_code[c]["weight"]) for c in leaves]
     if leaves and all(x is not None for x in lw) and abs(sum(lw) - 100) > SCORE_TOL:
         out.append(Finding(
             pid, "leaf_weights_100", _severity_for(100.0, sum(lw), score_like=True), "total", 100.0, sum(lw), "分",
             tuple(f"indicators:{c}" for c in leaves),
-            f"末级指标分值合计 {scoring._pts(sum(lw))}，不等于 100。",
-            f"The leaf weights add up to {scoring._pts(sum(lw))}, not 100."))
+            f"末级指标分值合计 {scoring.pts(sum(lw))}，不等于 100。",
+            f"The leaf weights add up to {scoring.pts(sum(lw))}, not 100."))
     return out
 
 
@@ -406,14 +407,14 @@ def check_grade(data: ProjectData, tree: pd.DataFrame) -> list[Finding]:
             if rng is None:
                 rng_zh, rng_en = "不在所用分段中", "not one of the bands used"
             elif rng[1] is None:
-                rng_zh, rng_en = f"≥ {scoring._pts(rng[0])} 分", f"≥ {scoring._pts(rng[0])}"
+                rng_zh, rng_en = f"≥ {scoring.pts(rng[0])} 分", f"≥ {scoring.pts(rng[0])}"
             else:
-                rng_zh = f"{scoring._pts(rng[0])}（含）–{scoring._pts(rng[1])} 分"
-                rng_en = f"{scoring._pts(rng[0])} to below {scoring._pts(rng[1])}"
+                rng_zh = f"{scoring.pts(rng[0])}（含）–{scoring.pts(rng[1])} 分"
+                rng_en = f"{scoring.pts(rng[0])} to below {scoring.pts(rng[1])}"
             out.append(Finding(
                 pid, "grade_band", "error", "grade", float(total), None, "分", (f"projects:{pid}",),
-                f"报告等级“{grade}”（{rng_zh}），但总分 {scoring._pts(total)} 属于“{expected}”。",
-                f"Reported grade '{grade}' ({rng_en}), but the total {scoring._pts(total)} falls in '{expected}'."))
+                f"报告等级“{grade}”（{rng_zh}），但总分 {scoring.pts(total)} 属于“{expected}”。",
+                f"Reported grade '{grade}' ({rng_en}), but the total {scoring.pts(total)} falls in '{expected}'."))
         if not tree.empty and (tree["is_leaf"] & (tree["method"] == "rule")).any():
             ev = scoring.total_evaluation(tree, total)
             if ev.method == "sum" and ev.score is not None and abs(ev.score - float(total)) > SCORE_TOL:
@@ -422,8 +423,8 @@ def check_grade(data: ProjectData, tree: pd.DataFrame) -> list[Finding]:
                     out.append(Finding(
                         pid, "grade_band", "warning", "grade (recomputed)", float(total), ev.score, "分",
                         (f"projects:{pid}",),
-                        f"按规则重算的总分 {scoring._pts(ev.score)} 属于“{regrade}”，报告等级为“{grade}”。",
-                        f"The recomputed total {scoring._pts(ev.score)} falls in '{regrade}', the report says '{grade}'."))
+                        f"按规则重算的总分 {scoring.pts(ev.score)} 属于“{regrade}”，报告等级为“{grade}”。",
+                        f"The recomputed total {scoring.pts(ev.score)} falls in '{regrade}', the report says '{grade}'."))
     figs = data.figures
     if figs is not None and not figs.empty:
         used = {b.grade: b.min_score for b in bands}
@@ -433,9 +434,9 @@ def check_grade(data: ProjectData, tree: pd.DataFrame) -> list[Finding]:
             if g in used and v is not None and abs(float(v) - used[g]) > 1e-9:
                 out.append(Finding(
                     pid, "grade_band", "warning", f"band {g}", float(v), used[g], "分", (f"figures:{r['figure_id']}",),
-                    f"报告所述“{g}”的下限为 {scoring._pts(v)} 分，所用分段为 {scoring._pts(used[g])} 分。",
-                    f"The report puts the lower bound of '{g}' at {scoring._pts(v)}, the bands used say "
-                    f"{scoring._pts(used[g])}."))
+                    f"报告所述“{g}”的下限为 {scoring.pts(v)} 分，所用分段为 {scoring.pts(used[g])} 分。",
+                    f"The report puts the lower bound of '{g}' at {scoring.pts(v)}, the bands used say "
+                    f"{scoring.pts(used[g])}."))
     return out
 
 
@@ -580,7 +581,7 @@ def check_targets(data: ProjectData) -> list[Finding]:
         if op is None or tv is None or av is None or stated is None:
             continue
         try:
-            met = scoring._compare(float(av), str(op), float(tv))
+            met = scoring.compare(float(av), str(op), float(tv))
         except scoring.BadRule:
             continue
         if bool(met) == bool(stated):
@@ -594,9 +595,9 @@ def check_targets(data: ProjectData) -> list[Finding]:
         out.append(Finding(
             pid, "target_met", "warning", str(r["target_id"]), float(tv), float(av), unit,
             (f"targets:{r['target_id']}",),
-            f"{name}：目标 {scoring._op(op)} {_fmt(tv, unit)}，实际 {_fmt(av, unit)}，按数值"
+            f"{name}：目标 {scoring.op_symbol(op)} {_fmt(tv, unit)}，实际 {_fmt(av, unit)}，按数值"
             f"{'已' if met else '未'}达成，报告结论为“{concl_zh}”。",
-            f"{name_en}: target {scoring._op(op)} {_fmt(tv, unit, 'en')}, actual {_fmt(av, unit, 'en')}: by the "
+            f"{name_en}: target {scoring.op_symbol(op)} {_fmt(tv, unit, 'en')}, actual {_fmt(av, unit, 'en')}: by the "
             f"numbers {'met' if met else 'not met'}, the report concludes '{concl_en}'."))
     return out
 

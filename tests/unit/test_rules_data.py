@@ -7,7 +7,8 @@ import pytest
 
 from perfeval.data import schema
 from perfeval.data.lake import DataGate, Lake, Scope
-from perfeval.domain import audit, rule_text, scoring
+from perfeval.domain import audit, scoring
+from perfeval.domain.scoring import rule_text
 from tests.conftest import DATA, ROOT
 
 FT, TJ, TS = "ft-2021-2023-anti-fraud-service", "tj-2022-fraud-ops", "ts-2021-security-informatization"

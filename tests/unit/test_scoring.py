@@ -4,8 +4,8 @@ import math
 import pandas as pd
 import pytest
 
-from perfeval.domain import rule_text, scoring
-from perfeval.domain.scoring import Rule, evaluate
+from perfeval.domain import scoring
+from perfeval.domain.scoring import Rule, evaluate, rule_text
 
 
 def ev(rule_type, params="", inputs="", weight=5, reported=None, facts=None, name="测试率"):

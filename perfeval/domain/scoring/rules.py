@@ -1,15 +1,12 @@
-"""The scoring engine: rule types, the recomputation of an indicator tree, grades.
-
-Pure Python, no Streamlit and no data access: functions take rows, dicts and DataFrames and return
-values. Scores are in 分 (points), rates are fractions (0.9889), weights are the indicator's 分值.
+"""The rule types, the catalogue of them (`RULE_TYPES`) and `evaluate`, which scores one indicator by its rule.
 
 A rule is data (table ``indicator_rules``): a rule type plus two ``key=value`` cells, ``params``
 (the rule's constants, from the report's 评分标准) and ``inputs`` (the facts of the project, literal or
-``@references`` to values derived from the project's data). `evaluate` turns one rule into an
-`Evaluation`: the score, how it was obtained (``rule`` / ``manual`` / ``fallback``) and a reason in
-Chinese and English ("预算执行率 98.89% × 权重 5 = 4.94"). A rule that cannot be applied — an input
-missing, a parameter unreadable — never crashes and never gives a silent zero: it falls back to the
-evaluator's reported score with a note saying why.
+``@references`` to values derived from the project's data; the cell format is scoring/rule_text.py).
+`evaluate` turns one rule into an `Evaluation`: the score, how it was obtained (``rule`` / ``manual`` /
+``fallback``) and a reason in Chinese and English ("预算执行率 98.89% × 权重 5 = 4.94"). A rule that
+cannot be applied — an input missing, a parameter unreadable — never crashes and never gives a silent
+zero: it falls back to the evaluator's reported score with a note saying why.
 
 The rule types (`RULE_TYPES`, documented in docs/scoring.md):
 
@@ -30,225 +27,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
 
-import pandas as pd
-
-from perfeval.domain import rule_text
-from perfeval.domain.rule_text import RuleTextError
-from perfeval.text import fmt
-
-EPS = 1e-9
-
-# -- results ---------------------------------------------------------------------------------------
-
-METHODS = {
-    "rule": ("按规则重算", "recomputed by its rule"),
-    "manual": ("人工评分（沿用报告）", "manual (the evaluator's score)"),
-    "fallback": ("无法重算，沿用报告得分", "not recomputable, reported score kept"),
-    "sum": ("下级指标合计", "sum of the sub-indicators"),
-    "none": ("未披露", "not reported"),
-}
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """The result of scoring one indicator.
-
-    ``score`` in 分 (None when neither the rule nor the report gives one: "未披露", never 0);
-    ``method`` one of `METHODS`; ``inputs`` the values the rule used (after resolving references).
-    """
-
-    score: float | None
-    method: str
-    reason_zh: str
-    reason_en: str
-    rule_type: str = ""
-    note_zh: str = ""
-    note_en: str = ""
-    inputs: Mapping[str, object] = field(default_factory=dict)
-
-    @property
-    def recomputed(self) -> bool:
-        """True when the score comes from the rule and its inputs, not from the report."""
-        return self.method in ("rule", "sum")
-
-
-class MissingInput(Exception):
-    """A rule input is not given (or a reference has no value)."""
-
-    def __init__(self, name: str, ref: rule_text.Reference | None = None):
-        super().__init__(name)
-        self.name = name
-        self.ref = ref
-
-
-class BadRule(Exception):
-    """A parameter or input that cannot be read, or a rule that cannot apply."""
-
-
-# -- number helpers -----------------------------------------------------------------------------
-
-def round_score(value: float, decimals: int = 2) -> float:
-    """Round half up (4.945 → 4.95), as people do by hand; floats never show 4.9449999."""
-    q = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP))
-
-
-def _pts(x: float | None) -> str:
-    if x is None:
-        return "未披露"
-    text = f"{round_score(x, 2):.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _pct(x: float, decimals: int = 2) -> str:
-    text = f"{x * 100:.{decimals}f}".rstrip("0").rstrip(".")
-    return ("0" if text in ("-0", "") else text) + "%"
-
-
-def _num(x: float) -> str:
-    if abs(x - round(x)) < EPS:
-        return f"{round(x):,}"
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
-
-
-def _op(op: str) -> str:
-    """A comparison as people write it: >= → ≥."""
-    return {">=": "≥", "<=": "≤"}.get(op, op)
+from perfeval.domain.scoring import rule_text
+from perfeval.domain.scoring.inputs import BadRule, Context, Evaluation, MissingInput, fallback
+from perfeval.domain.scoring.numbers import EPS, num, op_symbol, pct, pts, round_score
+from perfeval.domain.scoring.rule_text import RuleTextError
 
 
 def _label_zh(label: str | None) -> str:
     if label and label.isdigit() and len(label) == 4:
         return label + "年"
     return label or ""
-
-
-# -- the context a rule function reads ----------------------------------------------------------
-
-class Context:
-    """What a rule function sees: the weight, typed access to params and inputs, labels.
-
-    Reading a missing input raises MissingInput; an unreadable value raises BadRule. References
-    (``@figure[scope]``) are resolved against ``facts``; the values used are recorded in ``used``.
-    """
-
-    def __init__(self, weight, params: Mapping[str, str], inputs: Mapping[str, str],
-                 facts: Mapping | None, name: str, name_en: str):
-        self.weight = None if weight is None or (isinstance(weight, float) and math.isnan(weight)) else float(weight)
-        self.params = dict(params)
-        self.inputs = dict(inputs)
-        self.facts = facts
-        self.name = name or "得分率"
-        self.name_en = name_en or name or "rate"
-        self.used: dict[str, object] = {}
-
-    # weight
-    def w(self) -> float:
-        if self.weight is None:
-            raise MissingInput("weight")
-        if self.weight < 0:
-            raise BadRule("negative weight")
-        return self.weight
-
-    # params
-    def has_param(self, key: str) -> bool:
-        return not rule_text.is_missing_text(self.params.get(key))
-
-    def param_num(self, key: str, default: float | None = None) -> float:
-        if not self.has_param(key):
-            if default is None:
-                raise BadRule(f"parameter '{key}' is required")
-            return default
-        try:
-            return rule_text.parse_number(self.params[key])
-        except RuleTextError as e:
-            raise BadRule(f"parameter '{key}': {e}") from None
-
-    def param_text(self, key: str, default: str = "") -> str:
-        return self.params[key].strip() if self.has_param(key) else default
-
-    def param_list(self, key: str) -> list[tuple[str | None, float]]:
-        if not self.has_param(key):
-            raise BadRule(f"parameter '{key}' is required")
-        out = []
-        for label, text in rule_text.split_labelled(self.params[key]):
-            try:
-                out.append((label, rule_text.parse_number(text)))
-            except RuleTextError as e:
-                raise BadRule(f"parameter '{key}': {e}") from None
-        if not out:
-            raise BadRule(f"parameter '{key}' is empty")
-        return out
-
-    def param_words(self, key: str, default: list[str]) -> list[str]:
-        if not self.has_param(key):
-            return list(default)
-        return rule_text.split_list(self.params[key])
-
-    # inputs
-    def has_input(self, key: str) -> bool:
-        return not rule_text.is_missing_text(self.inputs.get(key))
-
-    def _resolve(self, key: str, text: str) -> str:
-        value, ref = rule_text.resolve(text, self.facts)
-        if value is None:
-            raise MissingInput(key, ref)
-        if rule_text.is_missing_text(value):
-            raise MissingInput(key)
-        return value
-
-    def input_num(self, key: str) -> float:
-        if not self.has_input(key):
-            raise MissingInput(key)
-        text = self._resolve(key, self.inputs[key])
-        try:
-            v = rule_text.parse_number(text)
-        except RuleTextError as e:
-            raise BadRule(f"input '{key}': {e}") from None
-        self.used[key] = v
-        return v
-
-    def input_text(self, key: str) -> str:
-        if not self.has_input(key):
-            raise MissingInput(key)
-        v = self._resolve(key, self.inputs[key]).strip()
-        self.used[key] = v
-        return v
-
-    def input_bool(self, key: str) -> bool:
-        text = self.input_text(key)
-        try:
-            v = rule_text.parse_bool(text)
-        except RuleTextError as e:
-            raise BadRule(f"input '{key}': {e}") from None
-        self.used[key] = v
-        return v
-
-    def input_list(self, key: str) -> list[tuple[str | None, float]]:
-        """A (labelled) list of numbers; each item may be a reference."""
-        if not self.has_input(key):
-            raise MissingInput(key)
-        out = []
-        for label, text in rule_text.split_labelled(self.inputs[key]):
-            value = self._resolve(f"{key}[{label}]" if label else key, text)
-            try:
-                out.append((label, rule_text.parse_number(value)))
-            except RuleTextError as e:
-                raise BadRule(f"input '{key}': {e}") from None
-        if not out:
-            raise MissingInput(key)
-        self.used[key] = [(lab, v) for lab, v in out]
-        return out
-
-    def decimals(self) -> int:
-        d = self.param_num("decimals", 2)
-        if d < 0 or d > 6 or d != int(d):
-            raise BadRule("parameter 'decimals' must be 0–6")
-        return int(d)
-
-    def label(self) -> tuple[str, str]:
-        return self.param_text("label", self.name), self.param_text("label_en", self.name_en)
 
 
 def _result(ctx: Context, score: float, zh: str, en: str, note_zh: str = "", note_en: str = "") -> Evaluation:
@@ -321,8 +110,8 @@ def _checklist_core(ctx: Context) -> tuple[float, str, str, str, str]:
     note_zh = note_en = ""
     total = sum(points)
     if abs(total - w) > 0.005:
-        note_zh = f"各要点分值合计 {_pts(total)} 与权重 {_pts(w)} 不等。"
-        note_en = f"The points add up to {_pts(total)}, not the weight {_pts(w)}."
+        note_zh = f"各要点分值合计 {pts(total)} 与权重 {pts(w)} 不等。"
+        note_en = f"The points add up to {pts(total)}, not the weight {pts(w)}."
     required = []
     if ctx.has_param("required"):
         try:
@@ -335,17 +124,17 @@ def _checklist_core(ctx: Context) -> tuple[float, str, str, str, str]:
                 f"required point(s) {', '.join(map(str, failed_required))} not met: 0 points",
                 note_zh, note_en)
     if not not_met:
-        return (w, f"全部符合 {n} 项评价要点 {_circled(met)}，得满分 {_pts(w)}",
-                f"all {n} evaluation points met ({', '.join(map(str, met))}): full {_pts(w)} points",
+        return (w, f"全部符合 {n} 项评价要点 {_circled(met)}，得满分 {pts(w)}",
+                f"all {n} evaluation points met ({', '.join(map(str, met))}): full {pts(w)} points",
                 note_zh, note_en)
     got = [points[i - 1] for i in met]
     score = min(w, sum(got))
     capped = sum(got) > w + EPS
-    terms = "+".join(_pts(p) for p in got) if got else "0"
-    zh = (f"符合评价要点 {_circled(met) or '（无）'}（{len(met)}/{n} 项）：{terms} = {_pts(score)}"
+    terms = "+".join(pts(p) for p in got) if got else "0"
+    zh = (f"符合评价要点 {_circled(met) or '（无）'}（{len(met)}/{n} 项）：{terms} = {pts(score)}"
           f"{'（以权重为上限）' if capped else ''}；未符合 {_circled(not_met)}")
     en = (f"meets evaluation points {', '.join(map(str, met)) or '(none)'} ({len(met)} of {n}): "
-          f"{terms} = {_pts(score)}{' (capped at the weight)' if capped else ''}; "
+          f"{terms} = {pts(score)}{' (capped at the weight)' if capped else ''}; "
           f"not met: {', '.join(map(str, not_met))}")
     return score, zh, en, note_zh, note_en
 
@@ -388,24 +177,25 @@ def _rate(ctx: Context) -> tuple[float, str, str]:
         r = ctx.input_num("rate")
         return r, "", ""
     if ctx.has_input("numerator") or ctx.has_input("denominator"):
-        num = ctx.input_num("numerator")
+        numerator = ctx.input_num("numerator")
         den = ctx.input_num("denominator")
         if abs(den) < EPS:
             raise MissingInput("denominator")
-        return num / den, f" = {_num(num)} / {_num(den)} =", f" = {_num(num)} / {_num(den)} ="
+        return (numerator / den, f" = {num(numerator)} / {num(den)} =",
+                f" = {num(numerator)} / {num(den)} =")
     if ctx.has_input("values"):
         values = ctx.input_list("values")
         target = ctx.param_num("target")
         op = ctx.param_text("op", ">=")
-        met = [(lab, v) for lab, v in values if _compare(v, op, target)]
-        fmt_v = _pct if ctx.param_text("format", "pct") == "pct" else _num
-        detail_zh = "，".join(f"{_label_zh(lab)} {fmt_v(v)}{'✓' if _compare(v, op, target) else '✗'}"
+        met = [(lab, v) for lab, v in values if compare(v, op, target)]
+        fmt_v = pct if ctx.param_text("format", "pct") == "pct" else num
+        detail_zh = "，".join(f"{_label_zh(lab)} {fmt_v(v)}{'✓' if compare(v, op, target) else '✗'}"
                              for lab, v in values)
-        detail_en = ", ".join(f"{lab or ''} {fmt_v(v)}{' met' if _compare(v, op, target) else ' not met'}".strip()
+        detail_en = ", ".join(f"{lab or ''} {fmt_v(v)}{' met' if compare(v, op, target) else ' not met'}".strip()
                               for lab, v in values)
         return (len(met) / len(values),
-                f"（{detail_zh}；目标 {_op(op)} {fmt_v(target)}）= {len(met)}/{len(values)} =",
-                f" ({detail_en}; target {_op(op)} {fmt_v(target)}) = {len(met)}/{len(values)} =")
+                f"（{detail_zh}；目标 {op_symbol(op)} {fmt_v(target)}）= {len(met)}/{len(values)} =",
+                f" ({detail_en}; target {op_symbol(op)} {fmt_v(target)}) = {len(met)}/{len(values)} =")
     raise MissingInput("rate")
 
 
@@ -424,12 +214,12 @@ def rule_ratio(ctx: Context) -> Evaluation:
     note_zh = note_en = ""
     if rate > 2:
         note_zh, note_en = "比率大于 200%，请确认是否按小数填写。", "Rate above 200%: check it was entered as a fraction."
-    clip_zh = f"（按 {_pct(used)} 计）" if abs(used - rate) > EPS else ""
-    clip_en = f" (counted as {_pct(used)})" if abs(used - rate) > EPS else ""
+    clip_zh = f"（按 {pct(used)} 计）" if abs(used - rate) > EPS else ""
+    clip_en = f" (counted as {pct(used)})" if abs(used - rate) > EPS else ""
     score = used * w
     return _result(ctx, score,
-                   f"{lz}{how_zh} {_pct(rate)}{clip_zh} × 权重 {_pts(w)} = {_pts(round_score(score, ctx.decimals()))}",
-                   f"{le}{how_en} {_pct(rate)}{clip_en} × weight {_pts(w)} = {_pts(round_score(score, ctx.decimals()))}",
+                   f"{lz}{how_zh} {pct(rate)}{clip_zh} × 权重 {pts(w)} = {pts(round_score(score, ctx.decimals()))}",
+                   f"{le}{how_en} {pct(rate)}{clip_en} × weight {pts(w)} = {pts(round_score(score, ctx.decimals()))}",
                    note_zh, note_en)
 
 
@@ -453,13 +243,13 @@ def rule_ratio_steps(ctx: Context) -> Evaluation:
     if partial not in ("ignore", "count", "prorate"):
         raise BadRule("parameter 'partial' must be ignore, count or prorate")
     lz, le = ctx.label()
-    head_zh, head_en = f"{lz}{how_zh} {_pct(rate)}", f"{le}{how_en} {_pct(rate)}"
+    head_zh, head_en = f"{lz}{how_zh} {pct(rate)}", f"{le}{how_en} {pct(rate)}"
     if rate >= full_at - EPS:
-        return _result(ctx, w, f"{head_zh} ≥ {_pct(full_at)}，得满分 {_pts(w)}",
-                       f"{head_en} ≥ {_pct(full_at)}: full {_pts(w)} points")
+        return _result(ctx, w, f"{head_zh} ≥ {pct(full_at)}，得满分 {pts(w)}",
+                       f"{head_en} ≥ {pct(full_at)}: full {pts(w)} points")
     if rate < floor - EPS:
-        return _result(ctx, 0.0, f"{head_zh} 低于 {_pct(floor)}，不得分",
-                       f"{head_en} is below {_pct(floor)}: 0 points")
+        return _result(ctx, 0.0, f"{head_zh} 低于 {pct(floor)}，不得分",
+                       f"{head_en} is below {pct(floor)}: 0 points")
     gap = full_at - rate
     raw = gap / step
     if partial == "ignore":
@@ -470,14 +260,14 @@ def rule_ratio_steps(ctx: Context) -> Evaluation:
         steps = raw
     share = min(1.0, steps * deduction)
     score = w * (1 - share)
-    steps_txt = _num(steps) if partial != "prorate" else f"{raw:.2f}"
+    steps_txt = num(steps) if partial != "prorate" else f"{raw:.2f}"
     return _result(
         ctx, score,
-        f"{head_zh}，较 {_pct(full_at)} 低 {_pct(gap)}，计 {steps_txt} 个 {_pct(step)} 步长，"
-        f"每步扣权重 {_pct(deduction)}：{_pts(w)} × (1 − {_pct(share)}) = {_pts(round_score(score, ctx.decimals()))}",
-        f"{head_en}, {_pct(gap)} below {_pct(full_at)}: {steps_txt} step(s) of {_pct(step)}, "
-        f"each takes {_pct(deduction)} of the weight: {_pts(w)} × (1 − {_pct(share)}) = "
-        f"{_pts(round_score(score, ctx.decimals()))}")
+        f"{head_zh}，较 {pct(full_at)} 低 {pct(gap)}，计 {steps_txt} 个 {pct(step)} 步长，"
+        f"每步扣权重 {pct(deduction)}：{pts(w)} × (1 − {pct(share)}) = {pts(round_score(score, ctx.decimals()))}",
+        f"{head_en}, {pct(gap)} below {pct(full_at)}: {steps_txt} step(s) of {pct(step)}, "
+        f"each takes {pct(deduction)} of the weight: {pts(w)} × (1 − {pct(share)}) = "
+        f"{pts(round_score(score, ctx.decimals()))}")
 
 
 def _steps_table(ctx: Context, key: str = "steps") -> list[tuple[float, float]]:
@@ -532,23 +322,23 @@ def rule_shortfall_steps(ctx: Context) -> Evaluation:
         short = worst[3]
         where_zh = _label_zh(worst[0]) if worst[0] else ""
         where_en = worst[0] or ""
-    detail_zh = "；".join(f"{_label_zh(lab)} 计划 {_num(p)} 实际 {_num(a)}".strip() for lab, a, p, _ in rows)
-    detail_en = "; ".join(f"{lab + ': ' if lab else ''}plan {_num(p)}, actual {_num(a)}" for lab, a, p, _ in rows)
+    detail_zh = "；".join(f"{_label_zh(lab)} 计划 {num(p)} 实际 {num(a)}".strip() for lab, a, p, _ in rows)
+    detail_en = "; ".join(f"{lab + ': ' if lab else ''}plan {num(p)}, actual {num(a)}" for lab, a, p, _ in rows)
     if short <= EPS:
-        return _result(ctx, w, f"{detail_zh}：实际均不低于计划，得满分 {_pts(w)}",
-                       f"{detail_en}: actual never below plan, full {_pts(w)} points")
-    hit = [(t, pts) for t, pts in steps if short > t + EPS]
+        return _result(ctx, w, f"{detail_zh}：实际均不低于计划，得满分 {pts(w)}",
+                       f"{detail_en}: actual never below plan, full {pts(w)} points")
+    hit = [(t, got) for t, got in steps if short > t + EPS]
     if not hit:
         first = steps[0][0]
         return _result(ctx, min(within, w),
-                       f"{detail_zh}：{where_zh}最多少 {_num(short)}，未超过 {_num(first)}，得 {_pts(min(within, w))}",
-                       f"{detail_en}: short by at most {_num(short)}" + (f" ({where_en})" if where_en else "")
-                       + f", not more than {_num(first)}: {_pts(min(within, w))} points")
-    t, pts = hit[-1]
-    return _result(ctx, min(pts, w),
-                   f"{detail_zh}：{where_zh}少 {_num(short)}，超过 {_num(t)}，得 {_pts(min(pts, w))}",
-                   f"{detail_en}: short by {_num(short)}" + (f" ({where_en})" if where_en else "")
-                   + f", more than {_num(t)}: {_pts(min(pts, w))} points")
+                       f"{detail_zh}：{where_zh}最多少 {num(short)}，未超过 {num(first)}，得 {pts(min(within, w))}",
+                       f"{detail_en}: short by at most {num(short)}" + (f" ({where_en})" if where_en else "")
+                       + f", not more than {num(first)}: {pts(min(within, w))} points")
+    t, got = hit[-1]
+    return _result(ctx, min(got, w),
+                   f"{detail_zh}：{where_zh}少 {num(short)}，超过 {num(t)}，得 {pts(min(got, w))}",
+                   f"{detail_en}: short by {num(short)}" + (f" ({where_en})" if where_en else "")
+                   + f", more than {num(t)}: {pts(min(got, w))} points")
 
 
 def rule_saving_sign(ctx: Context) -> Evaluation:
@@ -567,7 +357,7 @@ def rule_saving_sign(ctx: Context) -> Evaluation:
         if abs(plan) < EPS:
             raise MissingInput("plan")
         rate = (plan - actual) / plan
-        how = f" = ({_num(plan)} − {_num(actual)}) / {_num(plan)}"
+        how = f" = ({num(plan)} − {num(actual)}) / {num(plan)}"
     positive = ctx.param_num("positive", w)
     zero = ctx.param_num("zero")
     negative = ctx.param_num("negative", 0.0)
@@ -579,8 +369,8 @@ def rule_saving_sign(ctx: Context) -> Evaluation:
     else:
         score, zh, en = negative, "< 0", "< 0"
     score = min(score, w)
-    return _result(ctx, score, f"{lz}{how} = {_pct(rate)} {zh}，得 {_pts(score)}",
-                   f"{le}{how} = {_pct(rate)} {en}: {_pts(score)} points")
+    return _result(ctx, score, f"{lz}{how} = {pct(rate)} {zh}，得 {pts(score)}",
+                   f"{le}{how} = {pct(rate)} {en}: {pts(score)} points")
 
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
@@ -590,7 +380,9 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
 }
 
 
-def _compare(value: float, op: str, target: float) -> bool:
+def compare(value: float, op: str, target: float) -> bool:
+    """Whether ``value op target`` holds, within `EPS` (op: >=, >, <=, <, = or ≥, ≤, ==); an unknown
+    op raises BadRule."""
     op = {"≥": ">=", "≤": "<=", "==": "="}.get(op, op)
     if op not in _OPS:
         raise BadRule(f"unknown comparison '{op}'")
@@ -608,11 +400,11 @@ def rule_yearly_conditions(ctx: Context) -> Evaluation:
     points = ctx.param_list("points")
     op = ctx.param_text("op", ">=")
     threshold = ctx.param_num("threshold", 0.0)
-    fmt_v = _pct if ctx.param_text("format", "pct") == "pct" else _num
+    fmt_v = pct if ctx.param_text("format", "pct") == "pct" else num
     values = ctx.input_list("values")
     by_label = {lab: v for lab, v in values}
     parts_zh, parts_en, total = [], [], 0.0
-    for i, (lab, pts) in enumerate(points):
+    for i, (lab, got) in enumerate(points):
         if lab is not None:
             if lab not in by_label:
                 raise MissingInput(f"values[{lab}]")
@@ -621,17 +413,17 @@ def rule_yearly_conditions(ctx: Context) -> Evaluation:
             if i >= len(values):
                 raise MissingInput(f"values[{i + 1}]")
             v = values[i][1]
-        ok = _compare(v, op, threshold)
-        total += pts if ok else 0
+        ok = compare(v, op, threshold)
+        total += got if ok else 0
         name_zh = _label_zh(lab) if lab else f"第{i + 1}项"
         name_en = lab or f"item {i + 1}"
-        parts_zh.append(f"{name_zh} {fmt_v(v)} {_op(op) if ok else '不满足 ' + _op(op)} {fmt_v(threshold)}："
-                        f"+{_pts(pts) if ok else 0}")
-        parts_en.append(f"{name_en} {fmt_v(v)} {_op(op) if ok else 'fails ' + _op(op)} {fmt_v(threshold)}: "
-                        f"+{_pts(pts) if ok else 0}")
+        parts_zh.append(f"{name_zh} {fmt_v(v)} {op_symbol(op) if ok else '不满足 ' + op_symbol(op)} {fmt_v(threshold)}："
+                        f"+{pts(got) if ok else 0}")
+        parts_en.append(f"{name_en} {fmt_v(v)} {op_symbol(op) if ok else 'fails ' + op_symbol(op)} {fmt_v(threshold)}: "
+                        f"+{pts(got) if ok else 0}")
     score = min(total, w)
-    return _result(ctx, score, "；".join(parts_zh) + f"；合计 {_pts(score)}",
-                   "; ".join(parts_en) + f"; total {_pts(score)}")
+    return _result(ctx, score, "；".join(parts_zh) + f"；合计 {pts(score)}",
+                   "; ".join(parts_en) + f"; total {pts(score)}")
 
 
 SCALE5_LEVELS = ("很满意", "较满意", "一般", "不太满意", "不满意")
@@ -672,9 +464,9 @@ def rule_scale5(ctx: Context) -> Evaluation:
             i = int(k) - 1
         score = pcts[i] * w
         return _result(ctx, score,
-                       f"{lz}「{levels[i]}」→ {_pct(pcts[i])} × 权重 {_pts(w)} = {_pts(round_score(score, ctx.decimals()))}",
-                       f"{le} '{levels_en[i]}' → {_pct(pcts[i])} × weight {_pts(w)} = "
-                       f"{_pts(round_score(score, ctx.decimals()))}")
+                       f"{lz}「{levels[i]}」→ {pct(pcts[i])} × 权重 {pts(w)} = {pts(round_score(score, ctx.decimals()))}",
+                       f"{le} '{levels_en[i]}' → {pct(pcts[i])} × weight {pts(w)} = "
+                       f"{pts(round_score(score, ctx.decimals()))}")
     if ctx.has_input("counts"):
         counts = [v for _, v in ctx.input_list("counts")]
         if len(counts) != len(levels) or any(c < 0 for c in counts):
@@ -684,18 +476,18 @@ def rule_scale5(ctx: Context) -> Evaluation:
             raise MissingInput("counts")
         mean = sum(c * p for c, p in zip(counts, pcts)) / n
         score = mean * w
-        parts = " + ".join(f"{_num(c)}×{_pct(p)}" for c, p in zip(counts, pcts))
+        parts = " + ".join(f"{num(c)}×{pct(p)}" for c, p in zip(counts, pcts))
         return _result(ctx, score,
-                       f"5 级赋分（{parts}）/ {_num(n)} = {_pct(mean)} × 权重 {_pts(w)} = {_pts(round_score(score, ctx.decimals()))}",
-                       f"5-level scoring ({parts}) / {_num(n)} = {_pct(mean)} × weight {_pts(w)} = "
-                       f"{_pts(round_score(score, ctx.decimals()))}")
+                       f"5 级赋分（{parts}）/ {num(n)} = {pct(mean)} × 权重 {pts(w)} = {pts(round_score(score, ctx.decimals()))}",
+                       f"5-level scoring ({parts}) / {num(n)} = {pct(mean)} × weight {pts(w)} = "
+                       f"{pts(round_score(score, ctx.decimals()))}")
     if ctx.has_input("rate"):
         rate = ctx.input_num("rate")
         used = min(max(rate, 0.0), 1.0)
         score = used * w
         return _result(ctx, score,
-                       f"{lz}折合百分制 {_pct(rate)} × 权重 {_pts(w)} = {_pts(round_score(score, ctx.decimals()))}",
-                       f"{le} on a 100 scale {_pct(rate)} × weight {_pts(w)} = {_pts(round_score(score, ctx.decimals()))}")
+                       f"{lz}折合百分制 {pct(rate)} × 权重 {pts(w)} = {pts(round_score(score, ctx.decimals()))}",
+                       f"{le} on a 100 scale {pct(rate)} × weight {pts(w)} = {pts(round_score(score, ctx.decimals()))}")
     raise MissingInput("level")
 
 
@@ -706,6 +498,9 @@ def rule_manual(ctx: Context) -> Evaluation:
 
 @dataclass(frozen=True)
 class RuleType:
+    """One entry of the catalogue: the key in ``indicator_rules.rule_type``, its names, the function
+    that scores it and the params and inputs it reads (``a | b``: one or the other)."""
+
     key: str
     zh: str
     en: str
@@ -762,17 +557,6 @@ class Rule:
         return Rule(rt, params, inputs, code, err)
 
 
-def _fallback(rule_type: str, reported, why_zh: str, why_en: str, used=None) -> Evaluation:
-    rep = None if reported is None or (isinstance(reported, float) and math.isnan(reported)) else float(reported)
-    if rep is None:
-        keep_zh, keep_en = "报告也未给出得分（未披露）", "the report gives no score either (not reported)"
-    else:
-        keep_zh, keep_en = f"沿用报告得分 {_pts(rep)}", f"the reported score {_pts(rep)} is kept"
-    return Evaluation(rep, "fallback" if rep is not None else "none",
-                      f"无法按规则重算：{why_zh}；{keep_zh}", f"not recomputable: {why_en}; {keep_en}",
-                      rule_type=rule_type, note_zh=why_zh, note_en=why_en, inputs=dict(used or {}))
-
-
 def evaluate(rule: Rule | None, weight, reported_score=None, facts: Mapping | None = None,
              name: str = "", name_en: str = "") -> Evaluation:
     """Score one indicator by its rule. Never raises for bad data: it falls back to the reported score.
@@ -783,255 +567,38 @@ def evaluate(rule: Rule | None, weight, reported_score=None, facts: Mapping | No
     reported = None if reported_score is None or (isinstance(reported_score, float) and math.isnan(reported_score)) \
         else float(reported_score)
     if rule is None or not rule.rule_type:
-        return _fallback("", reported, "未设定评分规则", "no scoring rule is set")
+        return fallback("", reported, "未设定评分规则", "no scoring rule is set")
     rt = rule.rule_type
     if rule.text_error:
-        return _fallback(rt, reported, f"规则参数无法读取（{rule.text_error}）",
-                         f"the rule's cells cannot be read ({rule.text_error})")
+        return fallback(rt, reported, f"规则参数无法读取（{rule.text_error}）",
+                        f"the rule's cells cannot be read ({rule.text_error})")
     if rt == "manual":
         given = rule.inputs.get("score")
         if not rule_text.is_missing_text(given):
             try:
                 s = rule_text.parse_number(given)
-                return Evaluation(s, "manual", f"人工评分：评价机构给出 {_pts(s)} 分（不按规则重算）",
-                                  f"manual: the evaluator's score {_pts(s)} (not recomputed)", rule_type=rt)
+                return Evaluation(s, "manual", f"人工评分：评价机构给出 {pts(s)} 分（不按规则重算）",
+                                  f"manual: the evaluator's score {pts(s)} (not recomputed)", rule_type=rt)
             except RuleTextError:
-                return _fallback(rt, reported, f"人工得分“{given}”不是数字", f"manual score '{given}' is not a number")
+                return fallback(rt, reported, f"人工得分“{given}”不是数字", f"manual score '{given}' is not a number")
         if reported is None:
             return Evaluation(None, "none", "人工评分：报告未给出得分（未披露）",
                               "manual: the report gives no score (not reported)", rule_type=rt)
-        return Evaluation(reported, "manual", f"人工评分：沿用评价机构给出的 {_pts(reported)} 分（不按规则重算）",
-                          f"manual: the evaluator's {_pts(reported)} points, kept as given (not recomputed)",
+        return Evaluation(reported, "manual", f"人工评分：沿用评价机构给出的 {pts(reported)} 分（不按规则重算）",
+                          f"manual: the evaluator's {pts(reported)} points, kept as given (not recomputed)",
                           rule_type=rt)
     spec = RULE_TYPES.get(rt)
     if spec is None:
-        return _fallback(rt, reported, f"未知规则类型“{rt}”", f"unknown rule type '{rt}'")
+        return fallback(rt, reported, f"未知规则类型“{rt}”", f"unknown rule type '{rt}'")
     ctx = Context(weight, rule.params, rule.inputs, facts, name, name_en)
     try:
         ev = spec.fn(ctx)
     except MissingInput as e:
         if e.name == "weight":
-            return _fallback(rt, reported, "缺少权重（分值）", "the weight is missing", ctx.used)
+            return fallback(rt, reported, "缺少权重（分值）", "the weight is missing", ctx.used)
         what = f"{e.name}（{e.ref.text()} 无数据）" if e.ref else e.name
         what_en = f"{e.name} ({e.ref.text()} has no value)" if e.ref else e.name
-        return _fallback(rt, reported, f"缺少输入 {what}", f"input {what_en} is missing", ctx.used)
+        return fallback(rt, reported, f"缺少输入 {what}", f"input {what_en} is missing", ctx.used)
     except BadRule as e:
-        return _fallback(rt, reported, f"规则无法应用（{e}）", f"the rule cannot be applied ({e})", ctx.used)
+        return fallback(rt, reported, f"规则无法应用（{e}）", f"the rule cannot be applied ({e})", ctx.used)
     return replace(ev, rule_type=rt)
-
-
-# -- grades -------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class GradeBand:
-    """A grade and its lower bound in 分 (inclusive): 优 ≥ 90."""
-
-    grade: str
-    min_score: float
-    name_en: str = ""
-
-
-DEFAULT_BANDS: tuple[GradeBand, ...] = (
-    GradeBand("优", 90, "excellent"), GradeBand("良", 80, "good"),
-    GradeBand("中", 60, "fair"), GradeBand("差", 0, "poor"),
-)
-
-
-def bands_from_frame(df: pd.DataFrame | None, band_set: str = "default") -> tuple[GradeBand, ...]:
-    """The bands of ``band_set`` from a grade_bands table (columns band_set, grade, min_score, name_en),
-    highest first; the default bands when the table has none."""
-    if df is None or df.empty:
-        return DEFAULT_BANDS
-    part = df[df["band_set"] == band_set] if "band_set" in df.columns else df
-    if part.empty:
-        return DEFAULT_BANDS
-    bands = [GradeBand(str(r["grade"]), float(r["min_score"]), str(r.get("name_en") or ""))
-             for r in part.to_dict("records") if r.get("min_score") is not None]
-    return tuple(sorted(bands, key=lambda b: -b.min_score))
-
-
-def grade_of(score, bands: tuple[GradeBand, ...] = DEFAULT_BANDS) -> str | None:
-    """The grade of a total score in 分 (None for a missing score); bounds are inclusive."""
-    if score is None or (isinstance(score, float) and math.isnan(score)):
-        return None
-    for b in sorted(bands, key=lambda b: -b.min_score):
-        if score >= b.min_score - EPS:
-            return b.grade
-    return None
-
-
-def band_range(grade: str, bands: tuple[GradeBand, ...] = DEFAULT_BANDS) -> tuple[float, float | None] | None:
-    """(lower bound inclusive, upper bound exclusive or None) of a grade; None for an unknown grade."""
-    ordered = sorted(bands, key=lambda b: -b.min_score)
-    for i, b in enumerate(ordered):
-        if b.grade == grade:
-            return (b.min_score, None if i == 0 else ordered[i - 1].min_score)
-    return None
-
-
-# -- the tree -----------------------------------------------------------------------------------------
-
-TREE_COLUMNS = ["code", "parent_code", "level", "name", "name_en", "sort_order", "is_leaf",
-                "weight", "weight_effective", "reported_score", "reported_effective", "recomputed_score",
-                "difference", "method", "rule_type", "reason_zh", "reason_en", "note_zh", "note_en",
-                "reported_rate", "recomputed_rate", "points_lost_reported", "points_lost"]
-
-
-_val = fmt.or_none  # None for a missing value (NaN, NaT, pd.NA)
-
-
-def rules_by_code(rules: pd.DataFrame | None) -> dict[str, Rule]:
-    """Rules keyed by indicator code from an indicator_rules table (columns code, rule_type, params, inputs)."""
-    out: dict[str, Rule] = {}
-    if rules is None or rules.empty:
-        return out
-    for r in rules.to_dict("records"):
-        code = str(r["code"])
-        out[code] = Rule.from_texts(r.get("rule_type"), r.get("params"), r.get("inputs"), code)
-    return out
-
-
-def score_tree(indicators: pd.DataFrame, rules: Mapping[str, Rule] | pd.DataFrame | None = None,
-               facts: Mapping | None = None) -> pd.DataFrame:
-    """Recompute one project's indicator tree bottom-up.
-
-    ``indicators``: the project's rows of the indicators table (code, parent_code, level, name, weight,
-    reported_score …). Leaves are scored by their rule (`evaluate`); a parent is the sum of its
-    children when all of them have a score, else it keeps its reported score with a note (a partial
-    tree). Returns one row per node with `TREE_COLUMNS`: scores and weights in 分, rates as fractions,
-    ``points_lost`` = weight − recomputed score.
-    """
-    if isinstance(rules, pd.DataFrame) or rules is None:
-        rules = rules_by_code(rules)
-    if indicators is None or indicators.empty:
-        return pd.DataFrame(columns=TREE_COLUMNS)
-    rows = {str(r["code"]): r for r in indicators.to_dict("records")}
-    children: dict[str, list[str]] = {c: [] for c in rows}
-    roots = []
-    for code, r in rows.items():
-        parent = _val(r.get("parent_code"))
-        if parent is not None and str(parent) in rows and str(parent) != code:
-            children[str(parent)].append(code)
-        else:
-            roots.append(code)
-
-    def order(code):
-        r = rows[code]
-        so = _val(r.get("sort_order"))
-        return (so if so is not None else 10 ** 9, code)
-
-    out: dict[str, dict] = {}
-    visiting: set[str] = set()
-
-    def visit(code: str) -> dict:
-        if code in out:
-            return out[code]
-        if code in visiting:  # a cycle in parent codes: treat the node as a leaf
-            return {}
-        visiting.add(code)
-        r = rows[code]
-        weight = _val(r.get("weight"))
-        weight = None if weight is None else float(weight)
-        reported = _val(r.get("reported_score"))
-        reported = None if reported is None else float(reported)
-        kids = sorted(children[code], key=order)
-        kid_rows = [visit(k) for k in kids]
-        kid_rows = [k for k in kid_rows if k]
-        reported_eff = reported
-        if kid_rows:
-            kw = [k["weight_effective"] for k in kid_rows]
-            weight_eff = weight if weight is not None else (sum(kw) if all(v is not None for v in kw) else None)
-            kr = [k["reported_effective"] for k in kid_rows]
-            if reported_eff is None and all(v is not None for v in kr):
-                reported_eff = round_score(sum(kr), 4)
-            ks = [k["recomputed_score"] for k in kid_rows]
-            if all(s is not None for s in ks):
-                total = round_score(sum(ks), 4)
-                terms = " + ".join(_pts(s) for s in ks)
-                ev = Evaluation(round_score(total, 2), "sum",
-                                f"下级指标合计：{terms} = {_pts(total)}",
-                                f"sum of the sub-indicators: {terms} = {_pts(total)}")
-            else:
-                missing = [k["code"] for k in kid_rows if k["recomputed_score"] is None]
-                why_zh = f"下级指标 {'、'.join(missing)} 无得分"
-                why_en = f"sub-indicator(s) {', '.join(missing)} have no score"
-                ev = _fallback("", reported, why_zh, why_en)
-        else:
-            weight_eff = weight
-            ev = evaluate(rules.get(code), weight, reported, facts,
-                          str(_val(r.get("name")) or ""), str(_val(r.get("name_en")) or ""))
-        rec = ev.score
-        row = {
-            "code": code, "parent_code": _val(r.get("parent_code")), "level": _val(r.get("level")),
-            "name": _val(r.get("name")), "name_en": _val(r.get("name_en")),
-            "sort_order": _val(r.get("sort_order")), "is_leaf": not kid_rows,
-            "weight": weight, "weight_effective": weight_eff,
-            "reported_score": reported, "reported_effective": reported_eff, "recomputed_score": rec,
-            "difference": None if rec is None or reported is None else round_score(rec - reported, 4),
-            "method": ev.method, "rule_type": ev.rule_type,
-            "reason_zh": ev.reason_zh, "reason_en": ev.reason_en,
-            "note_zh": ev.note_zh, "note_en": ev.note_en,
-            "reported_rate": None if reported_eff is None or not weight_eff else reported_eff / weight_eff,
-            "recomputed_rate": None if rec is None or not weight_eff else rec / weight_eff,
-            "points_lost_reported": None if reported_eff is None or weight_eff is None
-            else round_score(weight_eff - reported_eff, 4),
-            "points_lost": None if rec is None or weight_eff is None else round_score(weight_eff - rec, 4),
-        }
-        visiting.discard(code)
-        out[code] = row
-        return row
-
-    for root in sorted(roots, key=order):
-        visit(root)
-    for code in rows:  # nodes only reachable through a cycle
-        visit(code)
-    ordered = []
-
-    def walk(code):
-        if code in seen:
-            return
-        seen.add(code)
-        ordered.append(out[code])
-        for k in sorted(children[code], key=order):
-            walk(k)
-
-    seen: set[str] = set()
-    for root in sorted(roots, key=order):
-        walk(root)
-    for code in rows:
-        walk(code)
-    df = pd.DataFrame(ordered, columns=TREE_COLUMNS)
-    return df
-
-
-def total_evaluation(tree: pd.DataFrame, reported_total=None) -> Evaluation:
-    """The project's total in 分: the sum of the tree's top nodes when each has a score; the reported
-    total (marked manual) when the report gives no tree; a fallback when the tree is incomplete."""
-    reported = _val(reported_total)
-    reported = None if reported is None else float(reported)
-    if tree is None or tree.empty:
-        if reported is None:
-            return Evaluation(None, "none", "报告未给出总分（未披露）", "the report gives no total (not reported)")
-        return Evaluation(reported, "manual", f"报告只给出总分 {_pts(reported)}，无指标明细，沿用报告总分",
-                          f"the report gives only the total {_pts(reported)}, no indicator tree: kept as given")
-    codes = set(tree["code"])
-    top = tree[tree["parent_code"].isna() | ~tree["parent_code"].isin(codes)]
-    scores = [_val(s) for s in top["recomputed_score"]]
-    if all(s is not None for s in scores) and scores:
-        total = round_score(sum(scores), 2)
-        terms = " + ".join(_pts(s) for s in scores)
-        all_manual = all(m == "manual" for m in tree.loc[tree["is_leaf"], "method"])
-        method = "manual" if all_manual else "sum"
-        zh = f"一级指标合计：{terms} = {_pts(total)}"
-        en = f"sum of the level-1 indicators: {terms} = {_pts(total)}"
-        if all_manual:
-            zh += "（各指标均为人工评分）"
-            en += " (every indicator is a manual score)"
-        return Evaluation(total, method, zh, en)
-    missing = [c for c, s in zip(top["code"], scores) if s is None]
-    return _fallback("", reported, f"一级指标 {'、'.join(map(str, missing))} 无得分",
-                     f"level-1 indicator(s) {', '.join(map(str, missing))} have no score")
-
-
-# -- the portfolio: where points are lost --------------------------------------------------------------
-
