@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from perfeval.domain.scoring import rule_text
+import perfeval.domain.scoring.rule_text as rule_text
 from perfeval.domain.scoring.numbers import pts
 from perfeval.domain.scoring.rule_text import RuleTextError
 
