@@ -24,7 +24,8 @@ import pyarrow.parquet as pq
 
 from bench.results import Entry
 from perfeval.data import schema
-from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import Lake
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 IMPORT_N = 10_000

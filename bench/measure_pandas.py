@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from bench.results import Entry
-from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import Lake
 
 FILTERS = {"region": None, "year_from": None, "year_to": None, "category": None, "evaluator_type": None}
 TARGET = 3.0

@@ -18,15 +18,8 @@ import statistics
 import time
 
 from bench.results import Entry
-from perfeval.data.lake import (
-    DERIVED_DIR,
-    QUERIES,
-    DataGate,
-    Lake,
-    Scope,
-    query_parameters,
-    query_text,
-)
+from perfeval.data.gate import DataGate, Scope, query_parameters, query_text
+from perfeval.data.lake import DERIVED_DIR, QUERIES, Lake
 
 COLD_TARGET_S = 0.5
 

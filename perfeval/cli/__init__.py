@@ -55,7 +55,8 @@ import pandas as pd
 
 from perfeval import config
 from perfeval.data import schema
-from perfeval.data.lake import DataGate, Lake, QueryError, Scope
+from perfeval.data.gate import DataGate, QueryError, Scope
+from perfeval.data.lake import Lake
 from perfeval.text import fmt
 
 Command = tuple[Callable[[argparse._SubParsersAction], argparse.ArgumentParser | None],
@@ -218,7 +219,7 @@ def add_validate_parser(sub) -> argparse.ArgumentParser:
 
 
 def print_problems(problems, limit: int = 0) -> None:
-    """Each validate.Problem as ``location 值/value="…"`` and its Chinese and English message; at most
+    """Each problems.Problem as ``location 值/value="…"`` and its Chinese and English message; at most
     ``limit`` of them (0 = all), then how many were left out."""
     shown = problems[:limit] if limit > 0 else problems
     for p in shown:
@@ -230,13 +231,14 @@ def print_problems(problems, limit: int = 0) -> None:
 
 def validate_command(args) -> int:
     from perfeval.data import validate as v
+    from perfeval.data.files import display_path, is_within
 
     target = pathlib.Path(args.path) if args.path else args.data
     if not target.exists():
         print(f"找不到 / not found: {target}", file=sys.stderr)
         return 2
-    shown = v.display_path(target)
-    lake = args.data if args.data.is_dir() and v._is_within(target, args.data) else None
+    shown = display_path(target)
+    lake = args.data if args.data.is_dir() and is_within(target, args.data) else None
     if target.is_dir():
         report = v.validate_folder(target, lake=lake, shown=shown)
     else:

@@ -25,8 +25,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from perfeval.data import schema
-from perfeval.data.ingest import IMPORTS_DIR, UPLOAD_DIR, _check_batch_id, _locked
-from perfeval.data.lake import COMPACTED_PREFIX, Lake, _supersedes
+from perfeval.data.ingest import IMPORTS_DIR, UPLOAD_DIR, check_batch_id, locked
+from perfeval.data.lake import COMPACTED_PREFIX, Lake, supersedes
 
 ARCHIVE = pathlib.PurePath("_archive", "imports")
 
@@ -105,19 +105,19 @@ def compacted_into(lake: str | os.PathLike, batch: str) -> list[pathlib.Path]:
     prefix = pathlib.PurePath(IMPORTS_DIR, batch).as_posix() + "/"
     return [p for p in Lake(root).live_files()
             if p.suffix == ".parquet" and p.name.startswith(COMPACTED_PREFIX)
-            and any(f.startswith(prefix) for f in _supersedes(p))]
+            and any(f.startswith(prefix) for f in supersedes(p))]
 
 
 def withdraw(lake: str | os.PathLike, batch: str) -> pathlib.Path:
     """Move the batch ``imports/<batch>`` to ``_archive/imports/<batch>`` (see the module docstring);
     returns where it now is. Raises `WithdrawRefused` (nothing moved) or ValueError for a malformed id."""
-    _check_batch_id(batch)
+    check_batch_id(batch)
     root = pathlib.Path(lake).resolve()
     imports = root / IMPORTS_DIR
     folder = imports / batch
     if not folder.is_dir():
         raise WithdrawRefused(f"没有批次 {batch}（{imports}）/ no batch {batch} under {imports}")
-    with _locked(imports):
+    with locked(imports):
         if compacted_into(root, batch):
             raise WithdrawRefused(f"批次 {batch} 的数据已被合并（compact）进其他文件，不能单独撤回 / the rows of batch "
                                   f"{batch} were merged into a compacted file: it cannot be withdrawn alone")

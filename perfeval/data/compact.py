@@ -36,7 +36,7 @@ from typing import Callable
 import duckdb
 
 from perfeval.data import schema
-from perfeval.data.lake import COMPACTED_PREFIX, SUPERSEDES_KEY, Lake, _literal
+from perfeval.data.lake import COMPACTED_PREFIX, SUPERSEDES_KEY, Lake, sql_literal
 
 ROW_GROUP_SIZE = 122_880  # DuckDB's default; row groups are the unit a per-project filter skips
 
@@ -109,7 +109,7 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, src: str) -> tuple[int, int]:
 def compact_table(root: pathlib.Path, table: str, files: list[pathlib.Path], stamp: str) -> Compacted:
     """Rewrite ``files`` (the live Parquet files of ``table``) as one file; see the module docstring."""
     rels = [p.relative_to(root).as_posix() for p in files]
-    listing = "[" + ", ".join(_literal(str(p)) for p in files) + "]"
+    listing = "[" + ", ".join(sql_literal(str(p)) for p in files) + "]"
     src = "read_parquet(" + listing + ", union_by_name=true, hive_partitioning=false)"
     staging = root / "_staging" / stamp
     staging.mkdir(parents=True, exist_ok=True)
@@ -121,17 +121,17 @@ def compact_table(root: pathlib.Path, table: str, files: list[pathlib.Path], sta
     try:
         columns = [r[0] for r in con.execute("DESCRIBE SELECT * FROM " + src).fetchall()]
         order = (["project_id"] if "project_id" in columns else []) + ["filename", "file_row_number"]
-        meta = _literal(json.dumps(rels, ensure_ascii=False))
+        meta = sql_literal(json.dumps(rels, ensure_ascii=False))
         con.execute(
             "COPY (SELECT * EXCLUDE (filename, file_row_number) FROM read_parquet(" + listing
             + ", union_by_name=true, hive_partitioning=false, filename=true, file_row_number=true)"
-            + " ORDER BY " + ", ".join(order) + ") TO " + _literal(str(tmp))
+            + " ORDER BY " + ", ".join(order) + ") TO " + sql_literal(str(tmp))
             + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + str(ROW_GROUP_SIZE)
             + ", KV_METADATA {" + SUPERSEDES_KEY + ": " + meta + "})")
         before = _fingerprint(con, src)
-        after = _fingerprint(con, "read_parquet(" + _literal(str(tmp)) + ")")
+        after = _fingerprint(con, "read_parquet(" + sql_literal(str(tmp)) + ")")
         new_columns = [r[0] for r in con.execute(
-            "DESCRIBE SELECT * FROM read_parquet(" + _literal(str(tmp)) + ")").fetchall()]
+            "DESCRIBE SELECT * FROM read_parquet(" + sql_literal(str(tmp)) + ")").fetchall()]
     finally:
         con.close()
     if before != after or new_columns != columns:

@@ -32,18 +32,19 @@ def _range(c: schema.Column) -> str:
 
 
 def _constraints(t: schema.Table, c: schema.Column) -> str:
-    from perfeval.data import validate
+    from perfeval.data.checks import PATTERNS
+    from perfeval.data.cross import REFERENCES
 
     parts = []
     if c.allowed:
         parts.append("one of 取值: " + ", ".join(f"`{a}`" for a in c.allowed))
     if _range(c):
         parts.append("range 范围: " + _range(c))
-    if (t.name, c.name) in validate.PATTERNS:
-        parts.append(validate.PATTERNS[(t.name, c.name)][2])
+    if (t.name, c.name) in PATTERNS:
+        parts.append(PATTERNS[(t.name, c.name)][2])
     if c.name == "source":
         parts.append("`<kind>:<name>`, kind 类型 ∈ " + ", ".join(f"`{k}`" for k in schema.DATA_KINDS))
-    for ref in validate.REFERENCES:
+    for ref in REFERENCES:
         if ref.column == c.name and ref.table in (None, t.name) and ref.target != t.name \
                 and ref.target in schema.TABLE_BY_NAME:
             where = " (same project 同一项目)" if ref.same_project else ""
@@ -53,7 +54,7 @@ def _constraints(t: schema.Table, c: schema.Column) -> str:
 
 def render(tables: tuple[schema.Table, ...] | None = None) -> str:
     """The whole dictionary as Markdown, for ``tables`` (default: every table of the schema)."""
-    from perfeval.data import validate
+    from perfeval.data.cross import RULE_DOCS
 
     tables = schema.TABLES if tables is None else tables
     out = [
@@ -92,7 +93,7 @@ def render(tables: tuple[schema.Table, ...] | None = None) -> str:
             "Key 主键: " + ", ".join(f"`{k}`" for k in t.key),
             "",
         ]
-        rules = validate.RULE_DOCS.get(t.name, [])
+        rules = RULE_DOCS.get(t.name, [])
         if rules:
             out += ["Rules 规则 (checked by the validator):", ""]
             out += [f"- {' '.join(r.split())}" for r in rules]

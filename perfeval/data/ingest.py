@@ -5,7 +5,7 @@ their own CSV / Parquet file. `stage` reads the upload and checks everything per
 for a file (header, cells, keys, references, units, the rules of single tables), over all of the
 upload's tables together (a workbook's indicators may reference its own projects) and against the
 lake the batch would join (a key the lake already holds, a reference to a project, document or metric
-only the lake holds). Every problem is a `validate.Problem` naming the file and sheet
+only the lake holds). Every problem is a `problems.Problem` naming the file and sheet
 (``福田.xlsx:indicators``), the row as Excel numbers it, the column, the value, and what is wrong in
 Chinese and English. `commit` writes an upload only when not a single problem was found:
 
@@ -21,7 +21,7 @@ outside ``<lake>/imports/`` is written and no existing file is changed; ``<id>``
 Workbooks: one sheet per table, named by the table (``projects``) or its Chinese name (``评价项目``);
 row 1 is the header (column names, or the columns' Chinese labels of perfeval.data.schema), blank rows are
 skipped and the rows keep their numbers. Cells come typed from the workbook (numbers, dates, booleans)
-and are turned into the text `validate._text` makes of a Parquet cell (2022.0 → ``2022``, a date →
+and are turned into the text `checks.as_text` makes of a Parquet cell (2022.0 → ``2022``, a date →
 ``2023-06-30``), so the same checks apply as to a CSV. The template's help sheet (说明 / Help) and
 sheets with no cell at all are ignored; any other sheet is a problem (``unknown_sheet``), never
 dropped in silence. A CSV (UTF-8 or GB18030/GBK) or Parquet file holds the table its name says
@@ -38,12 +38,12 @@ this batch's document (its empty ``kind`` becomes ``import``), and where the upl
 one is added: kind ``import``, title and file = the upload's file name. A source a person wrote
 (``report:xyz`` with its documents row, in the upload or the lake) is kept as given.
 
-The lake as context: `validate.LakeIndex` reads and checks every file of a table with pandas — 34 s
+The lake as context: `cross.LakeIndex` reads and checks every file of a table with pandas — 34 s
 for the 3.4 M indicator rows of a 100 000-project lake. The checks only ever compare the upload's rows
 with lake rows of the same projects (keys, parents, budget rows of a project × year, a figure's scope)
 or with the small reference tables (documents, metrics), so `ImportContext` gives them just those
 rows: of each Parquet file it reads the ``project_id`` column, then only the row groups holding the
-upload's projects, and checks those rows with `validate.check_frame` as LakeIndex does — the same
+upload's projects, and checks those rows with `checks.check_frame` as LakeIndex does — the same
 typed values, file names and Excel rows, hence the same problems (a test compares them), in well
 under a second at 100 000 projects. It reads the files perfeval.data.lake.Lake reads (its live files), not
 the Lake's DuckDB views: they do not carry a row's file and row, which a duplicate key's message
@@ -80,8 +80,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from perfeval.data import schema, validate
-from perfeval.data.validate import Checked, Problem, _problem
+from perfeval.data import schema
+from perfeval.data.checks import Checked, as_text, check_file, check_frame
+from perfeval.data.cross import LakeIndex, cross_check
+from perfeval.data.files import display_path, read_bytes, table_of
+from perfeval.data.problems import Problem, new_problems, problem
 
 CATALOGUE_TABLES = ("metrics", "grade_bands")
 # template / sheet order: what a person fills in first; documents last (only for an explicit source)
@@ -159,7 +162,7 @@ def new_batch_id(now: dt.datetime | None = None) -> str:
     return (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(3)
 
 
-def _check_batch_id(batch: str) -> None:
+def check_batch_id(batch: str) -> None:
     """A batch id names a folder the lake reads: letters, digits, ``. _ -``, not starting with ``.`` or
     ``_`` (the lake would ignore it) and not a table's name (the lake would read every file below it
     as that table)."""
@@ -218,7 +221,7 @@ def _letter(j: int) -> str:
 
 # ------------------------------------------------------------------------------------------ cells
 def _cell_text(v) -> str:
-    """A workbook cell as the text validate._text makes of the same value in a Parquet file."""
+    """A workbook cell as the text checks.as_text makes of the same value in a Parquet file."""
     if type(v) is str:
         return v
     if v is None:
@@ -275,11 +278,11 @@ def _columns(t: schema.Table, header: list[str], columns: list, file: str) -> tu
         h = "" if h is None else str(h).strip()
         if not h:
             if not all(type(v) is str and not v.strip() for v in col if v is not None):
-                problems.append(_problem(file, 1, None, None, "unnamed_column", t.name, letter=_letter(j)))
+                problems.append(problem(file, 1, None, None, "unnamed_column", t.name, letter=_letter(j)))
             continue
         name = names.get(h, h)
         if name in first:
-            problems.append(_problem(file, 1, name, h, "duplicate_column", t.name))
+            problems.append(problem(file, 1, name, h, "duplicate_column", t.name))
             continue
         first[name] = h
         data[name] = col
@@ -299,7 +302,7 @@ def _read_workbook(filename: str, data: bytes, table: str | None
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(wb.sheet_names)
     except Exception as e:  # calamine raises its own types for a broken or encrypted file
-        return [], [_problem(filename, None, None, None, "workbook_unreadable", detail=str(e)[:200])], None
+        return [], [problem(filename, None, None, None, "workbook_unreadable", detail=str(e)[:200])], None
     parts: list[_Part] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
@@ -309,7 +312,7 @@ def _read_workbook(filename: str, data: bytes, table: str | None
         try:
             cells = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except Exception as e:
-            problems.append(_problem(file, None, None, None, "workbook_unreadable", detail=str(e)[:200]))
+            problems.append(problem(file, None, None, None, "workbook_unreadable", detail=str(e)[:200]))
             continue
         if not cells or all(_blank(r) for r in cells):
             continue  # no cell at all (an empty Sheet1): nothing that could be lost
@@ -317,7 +320,7 @@ def _read_workbook(filename: str, data: bytes, table: str | None
         if t is None and table is not None and len(named) == 1:
             t = schema.table(table)
         if t is None:
-            problems.append(_problem(
+            problems.append(problem(
                 file, None, None, sheet, "unknown_sheet", sheets=IMPORT_TABLES,
                 sheets_zh=tuple(schema.table(n).zh for n in IMPORT_TABLES), help=" / ".join(HELP_SHEETS)))
             continue
@@ -325,7 +328,7 @@ def _read_workbook(filename: str, data: bytes, table: str | None
             problems.append(_not_importable(file, t))
             continue
         if t.name in seen:
-            problems.append(_problem(file, None, None, sheet, "duplicate_sheet", t.name, other=seen[t.name]))
+            problems.append(problem(file, None, None, sheet, "duplicate_sheet", t.name, other=seen[t.name]))
             continue
         seen[t.name] = sheet
         width = max(len(r) for r in cells)
@@ -336,8 +339,8 @@ def _read_workbook(filename: str, data: bytes, table: str | None
                 body.append(r if len(r) == width else list(r) + [""] * (width - len(r)))
                 rows.append(i)
         if not any(h.strip() for h in header):
-            problems.append(_problem(file, 1, None, None, "no_header", t.name,
-                                     columns=tuple(c.name for c in t.columns if c.required)[:4]))
+            problems.append(problem(file, 1, None, None, "no_header", t.name,
+                                    columns=tuple(c.name for c in t.columns if c.required)[:4]))
             continue
         columns = [_column_text(col) for col in zip(*body)] if body else [[] for _ in header]
         raw, more = _columns(t, header, columns, file)
@@ -347,8 +350,8 @@ def _read_workbook(filename: str, data: bytes, table: str | None
 
 
 def _not_importable(file: str, t: schema.Table) -> Problem:
-    return _problem(file, None, None, t.name, "not_importable", t.name, table_zh=t.zh, table_en=t.en,
-                    tables=IMPORT_TABLES)
+    return problem(file, None, None, t.name, "not_importable", t.name, table_zh=t.zh, table_en=t.en,
+                   tables=IMPORT_TABLES)
 
 
 def _read_flat(filename: str, data: bytes, table: str | None
@@ -357,10 +360,10 @@ def _read_flat(filename: str, data: bytes, table: str | None
     part, of the table its name says."""
     t = schema.TABLE_BY_NAME.get(table) if table else _table_named(filename.rsplit(".", 1)[0])
     if t is None:
-        return [], [_problem(filename, None, None, table, "unknown_table", tables=IMPORT_TABLES)], None
+        return [], [problem(filename, None, None, table, "unknown_table", tables=IMPORT_TABLES)], None
     if t.name not in IMPORT_TABLES:
         return [], [_not_importable(filename, t)], None
-    raw, rows, problems = validate.read_bytes(filename, data)
+    raw, rows, problems = read_bytes(filename, data)
     problems = [replace(p, table=t.name) for p in problems]
     if raw is None:
         return [], problems, None
@@ -375,14 +378,14 @@ def _fill_source(part: _Part, batch: str) -> int:
     raw = part.raw
     source = f"import:{batch}"
     if "source" in raw.columns:
-        text = validate._text(raw["source"])
+        text = as_text(raw["source"])
         empty = text.str.strip() == ""
         raw["source"] = pd.Series(text.where(~empty, source).tolist(), index=raw.index, dtype=object)
     else:
         empty = pd.Series(True, index=raw.index)
         raw["source"] = pd.Series([source] * len(raw), index=raw.index, dtype=object)
     if part.table.name == "documents" and empty.any():
-        kind = validate._text(raw["kind"]) if "kind" in raw.columns else pd.Series("", index=raw.index)
+        kind = as_text(raw["kind"]) if "kind" in raw.columns else pd.Series("", index=raw.index)
         raw["kind"] = pd.Series(kind.where(~(empty & (kind.str.strip() == "")), "import").tolist(),
                                 index=raw.index, dtype=object)
     return int(empty.sum())
@@ -393,15 +396,15 @@ def _document(filename: str, batch: str) -> Checked:
     t = schema.table("documents")
     raw = pd.DataFrame({"source": [f"import:{batch}"], "kind": ["import"], "title": [filename],
                         "file": [filename]}, dtype=object)
-    typed, _ = validate.check_frame(t, raw, filename, rows=[0])
+    typed, _ = check_frame(t, raw, filename, rows=[0])
     return Checked(t, filename, typed)
 
 
 # ------------------------------------------------------------------------------------------ the lake
-class ImportContext(validate.LakeIndex):
-    """The lake an upload is to join, as `validate.cross_check`'s context: for tables keyed by project,
+class ImportContext(LakeIndex):
+    """The lake an upload is to join, as `cross.cross_check`'s context: for tables keyed by project,
     only the rows of ``project_ids`` (and rows with no project id); the other tables whole. The rows
-    are checked as `validate.LakeIndex` checks them, so the cross checks find the same problems on
+    are checked as `cross.LakeIndex` checks them, so the cross checks find the same problems on
     the upload (see the module docstring). The files are the Lake's live files: a file that a
     compacted file replaces is left out, as the Lake leaves it out (LakeIndex, reading every data file,
     would see its rows twice in the moment between a compaction's rename and its archiving).
@@ -429,14 +432,14 @@ class ImportContext(validate.LakeIndex):
             t = schema.table(table)
             out = []
             for p in self.files():
-                owner = validate.table_of(p.relative_to(self.root.resolve()))
+                owner = table_of(p.relative_to(self.root.resolve()))
                 if owner is None or owner.name != table:
                     continue
                 c = None
                 if "project_id" in t.column_names and p.suffix == ".parquet":
                     c = self._parquet_rows(p, t)
                 if c is None:
-                    c, _ = validate._check_file(p, validate.display_path(p), utf8_only=False, table=t)
+                    c, _ = check_file(p, display_path(p), utf8_only=False, table=t)
                     if c is not None and "project_id" in t.column_names:
                         pid = c.frame["project_id"]
                         c = Checked(t, c.file, c.frame[pid.isin(self.project_ids) | pid.isna()])
@@ -458,7 +461,7 @@ class ImportContext(validate.LakeIndex):
             mask = pc.or_kleene(pc.is_in(pid, value_set=self._ids), pc.is_null(pid))
             idx = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
             if not len(idx):
-                return Checked(t, validate.display_path(path), pd.DataFrame())
+                return Checked(t, display_path(path), pd.DataFrame())
             md = pf.metadata
             sizes = [md.row_group(i).num_rows for i in range(md.num_row_groups)]
             bounds = np.cumsum([0] + sizes)
@@ -469,9 +472,9 @@ class ImportContext(validate.LakeIndex):
             raw = pf.read_row_groups(wanted).take(pa.array(local, pa.int64())).to_pandas()
         except Exception:  # a file pyarrow cannot read this way: LakeIndex's path says what it can
             return None
-        typed, _ = validate.check_frame(t, raw.reset_index(drop=True), validate.display_path(path),
-                                        rows=(idx + 2).tolist())
-        return Checked(t, validate.display_path(path), typed)
+        typed, _ = check_frame(t, raw.reset_index(drop=True), display_path(path),
+                               rows=(idx + 2).tolist())
+        return Checked(t, display_path(path), typed)
 
 
 def _project_ids(targets) -> set[str]:
@@ -488,11 +491,11 @@ def _against_lake(targets, document: Checked | None, root: pathlib.Path, batch: 
     batch id is already taken (a folder imports/<id> or a documents row import:<id> in the lake)."""
     context = ImportContext(root, _project_ids(targets),
                             {"documents": [document]} if document is not None else {})
-    problems = validate.cross_check(list(targets), context)
+    problems = cross_check(list(targets), context)
     taken = (root / IMPORTS_DIR / batch).exists() or any(
         f"import:{batch}" in set(c.frame["source"].dropna()) for c in context.lake_rows("documents"))
     if taken:
-        problems.append(_problem(filename, None, None, batch, "batch_exists"))
+        problems.append(problem(filename, None, None, batch, "batch_exists"))
     return problems
 
 
@@ -540,10 +543,10 @@ def _stage(filename: str, data: bytes, lake: str | os.PathLike, table: str | Non
     batch = new_batch_id()
     suffix = pathlib.PurePath(filename).suffix.lower()
     if not filename or suffix not in WORKBOOK_SUFFIXES + FLAT_SUFFIXES:
-        problems = [_problem(filename, None, None, filename, "unknown_format")]
+        problems = [problem(filename, None, None, filename, "unknown_format")]
         return Staged(filename, data, {}, problems, batch, str(root))
     if table is not None and table not in schema.TABLE_BY_NAME:
-        problems = [_problem(filename, None, None, table, "unknown_table", tables=IMPORT_TABLES)]
+        problems = [problem(filename, None, None, table, "unknown_table", tables=IMPORT_TABLES)]
         return Staged(filename, data, {}, problems, batch, str(root))
     if table is not None and table not in IMPORT_TABLES:
         return Staged(filename, data, {}, [_not_importable(filename, schema.table(table))], batch, str(root))
@@ -554,7 +557,7 @@ def _stage(filename: str, data: bytes, lake: str | os.PathLike, table: str | Non
     filled = 0
     for part in parts:
         filled += _fill_source(part, batch)
-        typed, more = validate.check_frame(part.table, part.raw, part.file, part.rows)
+        typed, more = check_frame(part.table, part.raw, part.file, part.rows)
         problems += more
         targets.append(Checked(part.table, part.file, typed))
     own_document = any(c.table.name == "documents" and (c.frame["source"] == f"import:{batch}").any()
@@ -562,10 +565,10 @@ def _stage(filename: str, data: bytes, lake: str | os.PathLike, table: str | Non
     document = _document(filename, batch) if filled and not own_document else None
     n_rows = sum(len(c.frame) for c in targets)
     if files is not None and n_rows == 0:
-        problems.append(_problem(filename, None, None, None, "no_rows"))
+        problems.append(problem(filename, None, None, None, "no_rows"))
     version = _lake_version(root)
     if n_rows:
-        problems += validate._new(problems, _against_lake(targets, document, root, batch, filename))
+        problems += new_problems(problems, _against_lake(targets, document, root, batch, filename))
 
     pieces: dict[str, list[pd.DataFrame]] = {}
     for c in targets + ([document] if document is not None else []):
@@ -596,7 +599,7 @@ def _restamp(staged: Staged, batch: str) -> Staged:
 
 
 def arrow_table(frame: pd.DataFrame, table: str) -> pa.Table:
-    """A typed frame (validate.check_frame's, without ``row_``) as Arrow with the schema's DuckDB types."""
+    """A typed frame (check_frame's, without ``row_``) as Arrow with the schema's DuckDB types."""
     t = schema.table(table)
     arrays = []
     for c in t.columns:
@@ -617,7 +620,7 @@ def arrow_table(frame: pd.DataFrame, table: str) -> pa.Table:
 
 
 @contextlib.contextmanager
-def _locked(imports: pathlib.Path):
+def locked(imports: pathlib.Path):
     """One commit at a time per lake (``imports/.lock``): the re-check and the rename go together."""
     with open(imports / ".lock", "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -649,10 +652,10 @@ def commit(staged: Staged, lake: str | os.PathLike, *, batch: str | None = None)
     if not root.is_dir():
         raise FileNotFoundError(f"没有数据湖目录 / no lake folder: {root}")
     batch = batch or staged.batch
-    _check_batch_id(batch)
+    check_batch_id(batch)
     imports = root / IMPORTS_DIR
     imports.mkdir(exist_ok=True)
-    with _locked(imports):
+    with locked(imports):
         changed = batch != staged.batch or str(root) != staged.lake or _lake_version(root) != staged.lake_version
         if batch != staged.batch:
             staged = _restamp(staged, batch)
@@ -662,7 +665,7 @@ def commit(staged: Staged, lake: str | os.PathLike, *, batch: str | None = None)
                 raise ImportRefused(_sorted(problems, [c.file for c in staged.targets]))
         final = imports / batch
         if final.exists():
-            raise ImportRefused([_problem(staged.filename, None, None, batch, "batch_exists")])
+            raise ImportRefused([problem(staged.filename, None, None, batch, "batch_exists")])
         tmp = imports / f".{batch}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)  # left by a commit of this id that crashed (we hold the lock)
         try:

@@ -1,4 +1,4 @@
-"""The data lake and the one data gate every read passes through.
+"""The data lake: a folder of CSV and Parquet files seen as typed DuckDB views.
 
 Layout of a lake folder (see docs/data-model.md):
 
@@ -9,9 +9,11 @@ Layout of a lake folder (see docs/data-model.md):
     lake/<table>/compacted-<stamp>.parquet   batches merged by perfeval.data.compact (they replace the
                                              files they list in their metadata, which are ignored)
 
-`Lake` turns those files into typed DuckDB views (one per table of perfeval.data.schema), rebuilt when the
-files change. `DataGate.query(name, scope, **params)` runs ``queries/<name>.sql`` with bound
-``$parameters`` on a fresh cursor whose views are limited to the viewer's `Scope`.
+`Lake` turns those files into typed DuckDB views (one per table of perfeval.data.schema, plus the
+scoped views of queries/_views.sql), rebuilt when the files change, and derives the indicator roll-up
+(``_derived/indicator_nodes-<hash>.parquet``). Every read goes through perfeval.data.gate.DataGate,
+which limits the views to the viewer's Scope; `arrow_to_pandas` turns a query's Arrow result into the
+DataFrame it returns.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ import re
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -35,11 +37,11 @@ import pyarrow.parquet as pq
 from perfeval import config
 from perfeval.data import schema
 
+if TYPE_CHECKING:
+    from perfeval.data.gate import Scope
+
 DEFAULT_DATA = config.BUNDLED_DATA
 QUERIES = config.QUERIES
-
-_QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_PARAM = re.compile(r"(?<![:$\w])\$([A-Za-z_][A-Za-z0-9_]*)")
 _DATA_SUFFIXES = (".csv", ".parquet")
 COMPACTED_PREFIX = "compacted-"          # perfeval.data.compact writes <table dir>/compacted-<stamp>.parquet
 SUPERSEDES_KEY = "perfeval_supersedes"   # its Parquet metadata: the files (relative paths) it replaces
@@ -51,64 +53,7 @@ NODES_ROWS_PER_PART = 500_000                # rows of base_indicators per part 
 DERIVED_GRACE = 600.0                        # seconds an outdated derived file is kept for readers
 
 
-@dataclass(frozen=True)
-class Scope:
-    """What a viewer may see: region-code prefixes (None = everything) and whether demo rows show.
-
-    Region codes follow GB/T 2260: ``44`` a province, ``4403`` a city, ``440304`` a district. A scope
-    of ``("440300",)`` is normalised to the prefix ``4403`` and so covers every district of 深圳市.
-    """
-
-    regions: tuple[str, ...] | None = None
-    include_demo: bool = True
-
-    @staticmethod
-    def everything(include_demo: bool = True) -> "Scope":
-        return Scope(None, include_demo)
-
-    @property
-    def prefixes(self) -> list[str]:
-        if self.regions is None:
-            return []
-        out = []
-        for code in self.regions:
-            code = str(code).strip()
-            while len(code) > 2 and code.endswith("00"):
-                code = code[:-2]
-            out.append(code)
-        return out
-
-    def key(self) -> tuple:
-        """A hashable key for caches: everything that changes what this viewer sees."""
-        return (None if self.regions is None else tuple(sorted(self.prefixes)), self.include_demo)
-
-
-class QueryError(ValueError):
-    """A query that does not exist or was called with the wrong parameters."""
-
-
-def query_text(name: str) -> str:
-    """The SQL text of queries/<name>.sql. Only plain names are accepted."""
-    if not _QUERY_NAME.match(name):
-        raise QueryError(f"bad query name: {name!r}")
-    path = QUERIES / f"{name}.sql"
-    if not path.is_file():
-        raise QueryError(f"no query file queries/{name}.sql")
-    return path.read_text(encoding="utf-8")
-
-
-def query_parameters(sql: str) -> list[str]:
-    """The ``$names`` a SQL text uses, in order of first use (comments and strings excluded)."""
-    stripped = re.sub(r"--[^\n]*", "", sql)
-    stripped = re.sub(r"'(?:[^']|'')*'", "''", stripped)
-    seen: list[str] = []
-    for m in _PARAM.finditer(stripped):
-        if m.group(1) not in seen:
-            seen.append(m.group(1))
-    return seen
-
-
-def _literal(text: str) -> str:
+def sql_literal(text: str) -> str:
     """A SQL string literal for a path we found on disk ourselves (never a user's value)."""
     return "'" + text.replace("'", "''") + "'"
 
@@ -152,7 +97,7 @@ class Lake:
         replaced: set[str] = set()
         for p in files:
             if p.suffix == ".parquet" and p.name.startswith(COMPACTED_PREFIX):
-                replaced.update(_supersedes(p))
+                replaced.update(supersedes(p))
         if not replaced:
             return files
         return [p for p in files if p.relative_to(self.root).as_posix() not in replaced]
@@ -213,17 +158,18 @@ class Lake:
         for view in views.values():
             con.execute(view)
         nodes = self._nodes = self.indicator_nodes_file(con, files, views["indicators"])
-        con.execute("CREATE VIEW base_indicator_nodes AS SELECT * FROM read_parquet(" + _literal(str(nodes)) + ")")
-        for statement in _split_sql((QUERIES / "_views.sql").read_text(encoding="utf-8")):
+        con.execute("CREATE VIEW base_indicator_nodes AS SELECT * FROM read_parquet(" + sql_literal(str(nodes)) + ")")
+        # DuckDB's own parser splits the file (a ';' inside a string or a comment is no end of statement)
+        for statement in duckdb.extract_statements((QUERIES / "_views.sql").read_text(encoding="utf-8")):
             con.execute(statement)
-            if statement.startswith("CREATE VIEW projects "):
+            if statement.query.startswith("CREATE VIEW projects "):
                 # every table keyed by project sees only the rows of the projects in scope
                 for name in [t.name for t in schema.TABLES if "project_id" in t.column_names] + ["indicator_nodes"]:
                     if name != "projects":
                         con.execute("CREATE VIEW " + name + " AS SELECT * FROM base_" + name
                                     + " WHERE project_id IN (SELECT project_id FROM projects)")
         allowed = [str(self.root)] + ([str(nodes.parent)] if not nodes.is_relative_to(self.root) else [])
-        con.execute("SET allowed_directories=[" + ", ".join(_literal(d) for d in allowed) + "]")
+        con.execute("SET allowed_directories=[" + ", ".join(sql_literal(d) for d in allowed) + "]")
         con.execute("SET enable_external_access=false")
         con.execute("SET lock_configuration=true")
         return con
@@ -297,11 +243,11 @@ class Lake:
         csvs, parquets = self.table_files(t.name, files)
         parts = []
         if csvs:
-            src = ("read_csv([" + ", ".join(_literal(str(p)) for p in csvs) + "], header=true, "
+            src = ("read_csv([" + ", ".join(sql_literal(str(p)) for p in csvs) + "], header=true, "
                    "all_varchar=true, union_by_name=true, auto_detect=true)")
             parts.append(self._select_cast(con, t, src))
         if parquets:
-            src = ("read_parquet([" + ", ".join(_literal(str(p)) for p in parquets) + "], "
+            src = ("read_parquet([" + ", ".join(sql_literal(str(p)) for p in parquets) + "], "
                    "union_by_name=true, hive_partitioning=false)")
             parts.append(self._select_cast(con, t, src))
         if not parts:
@@ -324,6 +270,9 @@ class Lake:
 
     def read_table(self, name: str, scope: Scope | None = None) -> pd.DataFrame:
         """Every visible row of one table (through the gate), for tests, the CLI and exports."""
+        # imported here: the gate reads through a Lake (perfeval.data.gate imports this module)
+        from perfeval.data.gate import DataGate, Scope
+
         return DataGate(self).table(name, scope or Scope.everything())
 
 
@@ -386,7 +335,7 @@ def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
     return df
 
 
-def _supersedes(path: pathlib.Path) -> tuple[str, ...]:
+def supersedes(path: pathlib.Path) -> tuple[str, ...]:
     """The files a compacted Parquet file replaces (its ``perfeval_supersedes`` metadata), cached by
     path, size and modification time (a compacted file is never rewritten)."""
     st = path.stat()
@@ -418,78 +367,3 @@ def _prune_derived(folder: pathlib.Path, keep: pathlib.Path) -> None:
         if p != keep and superseded:
             with contextlib.suppress(OSError):
                 p.unlink()
-
-
-def _split_sql(text: str) -> list[str]:
-    text = re.sub(r"--[^\n]*", "", text)
-    return [s.strip() for s in text.split(";") if s.strip()]
-
-
-_FILE_FUNCTIONS = re.compile(
-    r"\b(read_\w+|\w+_scan|glob|sniff_csv|query|query_table|parquet_\w+|iceberg_\w+|delta_\w+)\s*\(",
-    re.IGNORECASE)
-_FROM_LITERAL = re.compile(r"\b(FROM|JOIN)\s+['\"]", re.IGNORECASE)
-
-
-def _check_free_sql(sql: str, label: str) -> None:
-    """Refuse free SQL that could read around the scoped views (see DataGate.run_sql)."""
-    code = re.sub(r"'(?:[^']|'')*'", "''", re.sub(r"--[^\n]*", "", sql))
-    if _FILE_FUNCTIONS.search(code) or _FROM_LITERAL.search(sql):
-        raise QueryError(f"{label}: only the views may be read (no file functions or file names)")
-    if re.search(r"\bbase_\w+", code, re.IGNORECASE):
-        raise QueryError(f"{label}: base_* views are not in any scope; read the views instead")
-
-
-class DataGate:
-    """The one path to the data. Every read names the viewer's scope."""
-
-    def __init__(self, lake: Lake):
-        self.lake = lake
-
-    def _cursor(self, scope: Scope) -> tuple[duckdb.DuckDBPyConnection, str]:
-        con, version = self.lake.connection()
-        cur = con.cursor()
-        cur.execute("SET VARIABLE scope_all = ?", [scope.regions is None])
-        cur.execute("SET VARIABLE scope_prefixes = ?", [scope.prefixes])
-        cur.execute("SET VARIABLE include_demo = ?", [scope.include_demo])
-        return cur, version
-
-    def version(self) -> str:
-        return self.lake.version()
-
-    def query(self, name: str, scope: Scope, **params) -> pd.DataFrame:
-        """Run queries/<name>.sql with ``params`` bound as $parameters, limited to ``scope``."""
-        return self._run(query_text(name), scope, params, label=name)
-
-    def run_sql(self, sql: str, scope: Scope, params: dict | None = None, label: str = "sql") -> pd.DataFrame:
-        """Run one read-only SELECT written by a person (the CLI's ``sql``) within ``scope``.
-
-        Besides the checks every query gets, free SQL may read only the scoped views: the unscoped
-        base_* views, file-reading table functions (read_parquet, glob, query_table …) and file
-        names in FROM would all step around the viewer's scope, and are refused.
-        """
-        _check_free_sql(sql, label)
-        return self._run(sql, scope, params, label)
-
-    def _run(self, sql: str, scope: Scope, params: dict | None, label: str) -> pd.DataFrame:
-        params = dict(params or {})
-        wanted = query_parameters(sql)
-        missing = [p for p in wanted if p not in params]
-        extra = [p for p in params if p not in wanted]
-        if missing or extra:
-            raise QueryError(f"{label}: missing parameters {missing}, unexpected {extra}")
-        statements = duckdb.extract_statements(sql)
-        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
-            raise QueryError(f"{label}: only one SELECT statement may be run")
-        cur, _ = self._cursor(scope)
-        try:
-            rel = cur.sql(sql, params=params) if params else cur.sql(sql)
-            return arrow_to_pandas(rel.to_arrow_table())
-        finally:
-            cur.close()
-
-    def table(self, name: str, scope: Scope) -> pd.DataFrame:
-        """Every visible row of table ``name`` (a schema table), in a stable order."""
-        t = schema.table(name)
-        order = ", ".join(t.key)
-        return self._run("SELECT * FROM " + t.name + " ORDER BY " + order, scope, None, label=name)

@@ -698,7 +698,7 @@ def load_projects(query: QueryFn, project_id: str | None = None,
 
 
 def gate_query(gate, scope) -> QueryFn:
-    """A `QueryFn` over a `perfeval.data.lake.DataGate` for one viewer's scope."""
+    """A `QueryFn` over a `perfeval.data.gate.DataGate` for one viewer's scope."""
     return lambda name, **params: gate.query(name, scope, **params)
 
 
@@ -808,7 +808,8 @@ def add_audit_parser(subparsers) -> argparse.ArgumentParser:
 def audit_command(args) -> int:
     """Run the audit for the CLI; returns the exit code (0, or 1 with --fail-on and a finding at that level;
     2 for an unknown project)."""
-    from perfeval.data.lake import DEFAULT_DATA, DataGate, Lake, Scope
+    from perfeval.data.gate import DataGate, Scope
+    from perfeval.data.lake import DEFAULT_DATA, Lake
 
     out = sys.stdout
     if getattr(args, "checks", False):

@@ -13,7 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from perfeval import config
-from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import Lake
 from perfeval.text.i18n import Translator
 from perfeval.views.common import Filters, Links
 

@@ -11,7 +11,7 @@ from typing import Iterable
 import pandas as pd
 
 from perfeval.data import schema
-from perfeval.data.validate import Problem
+from perfeval.data.problems import Problem
 from perfeval.text.i18n import Translator
 
 # columns of the problem table: (key, zh, en)

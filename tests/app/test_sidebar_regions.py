@@ -2,7 +2,8 @@
 Python definition (perfeval.domain.regions.region_options over queries/filter_options.sql), with and without demo data."""
 import pytest
 
-from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import Lake
 from perfeval.domain.regions import region_options
 from tests.app.helpers import run_page
 from tests.conftest import DATA

@@ -8,7 +8,8 @@ from contextlib import redirect_stdout
 
 import pytest
 
-from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import Lake
 from perfeval.domain import audit
 from tests.conftest import DATA
 

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import Lake
 from perfeval.domain import audit, scoring
 from tests.conftest import DATA, ROOT
 from tests.lakes import write_table

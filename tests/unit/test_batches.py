@@ -10,7 +10,8 @@ import pytest
 
 from perfeval import cli
 from perfeval.data import batches, compact, ingest
-from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import Lake
 from tests.app.test_import_page import PID, workbook
 from tests.conftest import DATA
 

@@ -210,7 +210,8 @@ def test_overspending_is_judged_against_100_percent_not_the_target():
 
 # ------------------------------------------------------------------------------------ the queries on a tiny lake
 
-from perfeval.data.lake import DataGate, Lake, Scope  # noqa: E402
+from perfeval.data.gate import DataGate, Scope  # noqa: E402
+from perfeval.data.lake import Lake  # noqa: E402
 from tests.lakes import write_table as _write  # noqa: E402
 
 NO_FILTERS = dict(region=None, year_from=None, year_to=None, category=None, evaluator_type=None)
@@ -354,7 +355,8 @@ def test_cutoff_summary_counts_takes_one_row_per_date():
 def test_notes_need_says_which_inputs_the_notes_read(tables):
     """money_notes gives the same sentences when a page leaves out the inputs notes_need says it will not read
     (every seed and demo project, both languages)."""
-    from perfeval.data.lake import DataGate, Lake, Scope
+    from perfeval.data.gate import DataGate, Scope
+    from perfeval.data.lake import Lake
     from tests.conftest import DATA
 
     gate = DataGate(Lake(DATA))

@@ -104,7 +104,8 @@ def portfolio():
 @pytest.fixture(scope="module")
 def portfolio_gate(tmp_path_factory):
     """The `portfolio()` trees as a tiny lake (P1, P2 with trees, P3 with a total only)."""
-    from perfeval.data.lake import DataGate, Lake
+    from perfeval.data.gate import DataGate
+    from perfeval.data.lake import Lake
     from tests.lakes import write_table
     from tests.unit.test_queries import project
 
@@ -122,7 +123,7 @@ def portfolio_gate(tmp_path_factory):
 
 
 def _q(gate, name):
-    from perfeval.data.lake import Scope
+    from perfeval.data.gate import Scope
     return gate.query(name, Scope.everything(), region=None, year_from=None, year_to=None, category=None,
                       evaluator_type=None)
 
@@ -150,7 +151,8 @@ def test_projects_without_a_tree_are_named_not_zeroed(portfolio_gate):
 
 def test_a_partial_parent_is_unknown_not_understated(tmp_path):
     """A level-1 node whose children do not all state a score has no derived score (no partial sum)."""
-    from perfeval.data.lake import DataGate, Lake
+    from perfeval.data.gate import DataGate
+    from perfeval.data.lake import Lake
     from tests.lakes import write_table
     from tests.unit.test_queries import ind, project
 

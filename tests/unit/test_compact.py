@@ -8,7 +8,8 @@ import pytest
 
 from perfeval.cli import main as cli_main
 from perfeval.data import compact, schema
-from perfeval.data.lake import DERIVED_DIR, NODES_PREFIX, DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import DERIVED_DIR, NODES_PREFIX, Lake
 from tests.conftest import DATA
 
 SPLIT = ("projects", "indicators", "budget", "outcomes", "surveys")

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from perfeval.charts import compare as charts_compare
-from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import Lake
 from perfeval.domain import compare
 from perfeval.text.i18n import Translator
 from tests.conftest import DATA

@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 
 from perfeval.charts import compare as charts_compare
-from perfeval.data.lake import QUERIES, DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import QUERIES, Lake
 from perfeval.domain import compare
 from perfeval.text.i18n import Translator
 from tests.conftest import DATA, ROOT

@@ -5,7 +5,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from perfeval.data.lake import DataGate, Lake, QueryError, Scope, query_parameters
+from perfeval.data.gate import DataGate, QueryError, Scope, query_parameters
+from perfeval.data.lake import Lake
 from tests.conftest import DATA
 
 FT = "ft-2021-2023-anti-fraud-service"

@@ -8,7 +8,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from perfeval.data import demo, schema
-from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import Lake
 from tests.conftest import DATA
 
 COMMITTED = DATA / "demo"

@@ -11,7 +11,8 @@ import pytest
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
-from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import Lake
 from perfeval.decks import export, slides
 from perfeval.domain import compare
 from perfeval.domain.portfolio import portfolio_kpis

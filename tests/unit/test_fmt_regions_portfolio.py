@@ -124,7 +124,8 @@ def _both(gate, scope):
 
 @pytest.mark.parametrize("include_demo", [True, False])
 def test_region_options_sql_is_the_python_definition_on_the_bundled_lake(include_demo):
-    from perfeval.data.lake import DataGate, Lake, Scope
+    from perfeval.data.gate import DataGate, Scope
+    from perfeval.data.lake import Lake
     from tests.conftest import DATA
 
     old, new = _both(DataGate(Lake(DATA)), Scope.everything(include_demo=include_demo))
@@ -133,7 +134,8 @@ def test_region_options_sql_is_the_python_definition_on_the_bundled_lake(include
 
 
 def test_region_options_sql_is_the_python_definition_on_awkward_rows(tmp_path):
-    from perfeval.data.lake import DataGate, Lake, Scope
+    from perfeval.data.gate import DataGate, Scope
+    from perfeval.data.lake import Lake
     from tests.lakes import write_table
 
     def p(pid, code, province, city, district, category="反诈", evaluator_type="第三方评价"):
@@ -168,7 +170,8 @@ def test_region_options_sql_is_the_python_definition_on_a_bench_lake(n):
     """On a generated lake (bench/lake/<n>, made by python -m bench; skipped where there is none)."""
     import pathlib
 
-    from perfeval.data.lake import DataGate, Lake, Scope
+    from perfeval.data.gate import DataGate, Scope
+    from perfeval.data.lake import Lake
 
     lake = pathlib.Path(__file__).resolve().parents[2] / "bench" / "lake" / str(n)
     if not (lake / "lake").is_dir():

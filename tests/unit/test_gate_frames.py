@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from bench.measure_queries import query_names, sample_params, variants
-from perfeval.data.lake import DataGate, Lake, Scope, arrow_to_pandas, query_text
+from perfeval.data.gate import DataGate, Scope, query_text
+from perfeval.data.lake import Lake, arrow_to_pandas
 from tests.conftest import DATA, ROOT
 
 LITERALS = [

@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from perfeval.data import lake as db
-from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import Lake
 from tests.conftest import DATA
 
 FT = "ft-2021-2023-anti-fraud-service"

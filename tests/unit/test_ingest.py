@@ -19,8 +19,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from perfeval import cli
-from perfeval.data import ingest, schema, validate
-from perfeval.data.lake import DERIVED_DIR, DataGate, Lake, Scope
+from perfeval.data import ingest, schema
+from perfeval.data.checks import as_text
+from perfeval.data.cross import LakeIndex, cross_check
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import DERIVED_DIR, Lake
 from tests.conftest import DATA
 from tests.lakes import write_table
 
@@ -186,7 +189,7 @@ def test_a_cell_becomes_the_text_validate_makes_of_the_same_parquet_value(value,
     assert ingest._cell_text(value) == text
     assert ingest._column_text([value, "a"]) == [text, "a"]
     parquet = pd.Timestamp(value) if isinstance(value, dt.datetime) else value
-    assert validate._text(pd.Series([parquet, "a"], dtype=object)).tolist() == [text, "a"]
+    assert as_text(pd.Series([parquet, "a"], dtype=object)).tolist() == [text, "a"]
 
 
 def test_header_problems_a_column_twice_and_data_without_a_name(lake):
@@ -423,7 +426,7 @@ def _indicator(pid: str, code: str, parent: str | None, level: int) -> dict:
 
 def test_the_fast_lake_context_finds_exactly_what_lakeindex_finds(tmp_path):
     """ImportContext reads only the rows of the upload's projects (Parquet row group by row group); the
-    problems, messages included, are those of validate.LakeIndex reading every row of the lake."""
+    problems, messages included, are those of LakeIndex reading every row of the lake."""
     root = tmp_path / "lake"
     shutil.copytree(DATA / "catalog", root / "catalog")
     write_table(root, "seed/a/documents.csv", "documents", [{"source": "report:a", "kind": "report", "title": "A"}])
@@ -466,13 +469,13 @@ def test_the_fast_lake_context_finds_exactly_what_lakeindex_finds(tmp_path):
     })
     staged = ingest.stage("up.xlsx", data, root)
 
-    class Whole(validate.LakeIndex):  # every row of the lake, and the batch's own documents row
+    class Whole(LakeIndex):  # every row of the lake, and the batch's own documents row
         def checked(self, table):
             return super().checked(table) + ([staged.document] if table == "documents" else [])
 
-    expected = validate.cross_check(list(staged.targets), Whole(root))
+    expected = cross_check(list(staged.targets), Whole(root))
     context = ingest.ImportContext(root, ingest._project_ids(staged.targets), {"documents": [staged.document]})
-    got = validate.cross_check(list(staged.targets), context)
+    got = cross_check(list(staged.targets), context)
     assert got == expected
     assert {"duplicate_key_lake", "parent_level", "parent_missing", "unknown_reference", "budget_both",
             "unit_mismatch", "bad_scope"} <= set(codes(got))

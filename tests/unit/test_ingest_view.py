@@ -5,7 +5,7 @@ import io
 
 import pandas as pd
 
-from perfeval.data.validate import Problem
+from perfeval.data.problems import Problem
 from perfeval.views import imports as ingest_view
 
 P1 = Problem("福田.xlsx:indicators", 7, "weight", "五", "not_number", "「分值（weight）」应为数字，实际为「五」",

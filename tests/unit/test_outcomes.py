@@ -209,7 +209,8 @@ def test_normalised_text():
 
 # ------------------------------------------------------------------------------------ the queries on a tiny lake
 
-from perfeval.data.lake import DataGate, Lake, Scope  # noqa: E402
+from perfeval.data.gate import DataGate, Scope  # noqa: E402
+from perfeval.data.lake import Lake  # noqa: E402
 from tests.lakes import write_table as _write  # noqa: E402
 
 NO_FILTERS = dict(region=None, year_from=None, year_to=None, category=None, evaluator_type=None)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import Lake
 from perfeval.views import picker
 from tests.conftest import DATA
 from tests.lakes import write_table

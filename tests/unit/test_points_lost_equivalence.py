@@ -12,7 +12,8 @@ import pathlib
 
 import pytest
 
-from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import Lake
 from tests.conftest import DATA, ROOT
 from tests.lakes import write_table
 from tests.unit.test_audit_queries import assert_same_rows

@@ -21,7 +21,8 @@ import pathlib
 import pandas as pd
 import pytest
 
-from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import Lake
 from perfeval.domain import budget, outcomes, survey
 from tests.conftest import DATA, ROOT
 from tests.lakes import write_table

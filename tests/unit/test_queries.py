@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from perfeval.data import validate as v
-from perfeval.data.lake import QUERIES, DataGate, Lake, Scope, query_parameters
+from perfeval.data.gate import DataGate, Scope, query_parameters
+from perfeval.data.lake import QUERIES, Lake
 from tests.lakes import write_table
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]

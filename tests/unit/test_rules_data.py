@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from perfeval.data import schema
-from perfeval.data.lake import DataGate, Lake, Scope
+from perfeval.data.gate import DataGate, Scope
+from perfeval.data.lake import Lake
 from perfeval.domain import audit, scoring
 from perfeval.domain.scoring import rule_text
 from tests.conftest import DATA, ROOT

@@ -147,7 +147,8 @@ def test_comparison_table_flags_a_stated_valid_rate_that_does_not_match():
 
 # ------------------------------------------------------------------------------------ the query on a tiny lake
 
-from perfeval.data.lake import DataGate, Lake, Scope  # noqa: E402
+from perfeval.data.gate import DataGate, Scope  # noqa: E402
+from perfeval.data.lake import Lake  # noqa: E402
 from tests.lakes import write_table as _write  # noqa: E402
 
 NO_FILTERS = dict(region=None, year_from=None, year_to=None, category=None, evaluator_type=None)

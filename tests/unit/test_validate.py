@@ -13,8 +13,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from perfeval.data import schema
+from perfeval.data import checks, schema
 from perfeval.data import validate as v
+from perfeval.data.cross import parse_scope
+from perfeval.data.files import decode, table_of
+from perfeval.data.problems import MESSAGES
 
 # A valid row per table used below (required columns only); a case changes one cell.
 BASE = {
@@ -56,11 +59,11 @@ def codes(problems) -> list[str]:
 # ---------------------------------------------------------------------------------------- reading
 def test_decode_utf8_with_and_without_bom_and_gb18030():
     text = "名称,值\n反诈,1\n"
-    assert v.decode(text.encode("utf-8")) == (text, "utf-8")
-    assert v.decode(b"\xef\xbb\xbf" + text.encode("utf-8")) == (text, "utf-8")
-    assert v.decode(text.encode("gbk")) == (text, "gb18030")
+    assert decode(text.encode("utf-8")) == (text, "utf-8")
+    assert decode(b"\xef\xbb\xbf" + text.encode("utf-8")) == (text, "utf-8")
+    assert decode(text.encode("gbk")) == (text, "gb18030")
     with pytest.raises(UnicodeDecodeError):
-        v.decode(b"\xff\xfe\x00\x81")
+        decode(b"\xff\xfe\x00\x81")
 
 
 def test_gbk_upload_is_read_as_chinese():
@@ -88,7 +91,7 @@ def test_undecodable_bytes_are_rejected_with_a_message():
     ("budgets.csv", None),
 ])
 def test_table_is_told_from_the_file_name(path, table):
-    t = v.table_of(path)
+    t = table_of(path)
     assert (t.name if t else None) == table
 
 
@@ -192,7 +195,7 @@ def test_rate_given_as_percent_gets_a_hint():
 def test_what_the_validator_accepts_duckdb_casts_exactly(type_, values):
     """A cell the validator lets through never breaks or changes in the lake's typed views."""
     c = schema.Column("x", type_, "x", "x")
-    text, empty, bad, typed = v._parse(pd.Series(values, dtype=object), c)
+    text, empty, bad, typed = checks._parse(pd.Series(values, dtype=object), c)
     con = duckdb.connect()
     for value, is_bad, parsed in zip(values, bad, typed):
         if is_bad:
@@ -399,9 +402,9 @@ def test_figure_scopes(lake, scope, ok):
 
 
 def test_parse_scope():
-    assert v.parse_scope("total") == ({}, None)
-    assert v.parse_scope("year:2022;metric:campaigns_held") == ({"year": "2022", "metric": "campaigns_held"}, None)
-    parts, reason = v.parse_scope("year:2022;yaer:2022")
+    assert parse_scope("total") == ({}, None)
+    assert parse_scope("year:2022;metric:campaigns_held") == ({"year": "2022", "metric": "campaigns_held"}, None)
+    parts, reason = parse_scope("year:2022;yaer:2022")
     assert parts == {} and "yaer" in reason[0] and "yaer" in reason[1]
 
 
@@ -462,6 +465,6 @@ def test_a_table_appended_to_the_schema_is_checked(monkeypatch):
 
 
 def test_every_message_formats_in_both_languages():
-    for code, (zh, en) in v.MESSAGES.items():
+    for code, (zh, en) in MESSAGES.items():
         assert any("\u4e00" <= ch <= "\u9fff" for ch in zh), code
         assert en and not any("\u4e00" <= ch <= "\u9fff" for ch in en.replace("{", "").split("}")[0]), code
