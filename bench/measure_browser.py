@@ -1,6 +1,6 @@
 """What a person waits for: a cold browser's time to the first chart of each page, against a hello-world
 page, served directly and behind the documented deployment (deploy/: nginx with gzip); the app's peak
-memory; 20 browser sessions at once.
+memory after the browser's visits and a visit of every page; 20 browser sessions at once.
 
 cold: a new browser context (empty cache, no cookies) per visit, timed from navigation to the first drawn
 Plotly chart (hello world: to its title). Each visit also reports the bytes the page transferred and the
@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
 import pathlib
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 
+from bench import shapes
+from bench.measure_memory import visit_every_page
 from bench.results import Entry
 from deploy.cluster import AppProcess, Nginx
+from perfeval.pages import PAGES
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.pages import routed_pages
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CHART = '.pe-chart .main-svg'  # a chart drawn by perfeval.ui.plot
@@ -33,8 +38,29 @@ TARGET_RATIO = 2.0
 # visited like a page in every mode, each with the element its first chart is drawn in
 REFERENCES = [("hello_chart", ST_CHART, "one small chart by st.plotly_chart"),
               ("hello_plot", CHART, "the same chart by perfeval.ui.plot"),
-              ("overview_shape", CHART, "the overview's elements with no query (bench/overview_shape_app.py)")]
+              ("overview_shape", CHART, "the overview's elements with no query (bench/shape_app.py drawing the "
+                                        "overview's shape at this size)")]
 APP_MEMORY_LIMIT = 8 * 2**30  # an app process that needs more fails instead of taking the machine down
+
+
+def _overview_shape(lake: pathlib.Path, n: int, project_id: str, log=print) -> pathlib.Path | None:
+    """The overview's shape at ``n`` projects, as the pages measure saved it; captured now (one AppTest
+    run of the overview, in a process of its own) if no pages measure has run at this size."""
+    path = shapes.path_of("overview", n)
+    if not path.exists():
+        r = subprocess.run([sys.executable, "-m", "bench.measure_pages", str(lake), str(n), "overview", project_id,
+                            "--capture"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+        if r.returncode != 0 or not path.exists():
+            log(f"  overview_shape: no shape ({r.stderr[-300:]}); not visited")
+            return None
+        log(f"  overview_shape: captured {json.loads(r.stdout.strip().splitlines()[-1])['shape']}")
+    return path
+
+
+def _reference_app(name: str, shape: pathlib.Path | None, run: pathlib.Path) -> AppProcess:
+    if name == "overview_shape":
+        return AppProcess(script=shapes.SHAPE_APP, log_dir=run, extra_env={shapes.ENV: str(shape)})
+    return AppProcess(script=ROOT / "bench" / f"{name}_app.py", log_dir=run)
 
 
 def _visit(browser, url: str, ready: str, network: dict | None, limit_s: float) -> dict:
@@ -130,9 +156,11 @@ def measure(lake: pathlib.Path, n: int, project_id: str, rounds: int = 3, limit_
     from playwright.sync_api import sync_playwright
 
     run = pathlib.Path(tempfile.mkdtemp(prefix=f"perfeval-bench-{n}-"))
+    shape = _overview_shape(lake, n, project_id, log)
+    references = [r for r in REFERENCES if r[0] != "overview_shape" or shape is not None]
     apps = {"app": AppProcess(data=lake, log_dir=run, memory_limit=APP_MEMORY_LIMIT),
             "hello": AppProcess(script=ROOT / "bench" / "hello_app.py", log_dir=run),
-            **{name: AppProcess(script=ROOT / "bench" / f"{name}_app.py", log_dir=run) for name, _, _ in REFERENCES}}
+            **{name: _reference_app(name, shape, run) for name, _, _ in references}}
     proxies = {}
     out: list[Entry] = []
     try:
@@ -144,7 +172,7 @@ def measure(lake: pathlib.Path, n: int, project_id: str, rounds: int = 3, limit_
         modes = [("direct", None)] + ([("nginx", None)] if proxies else [])
         if throttle:
             modes += [("direct+intranet", INTRANET)] + ([("nginx+intranet", INTRANET)] if proxies else [])
-        pages = [pg for pg in routed_pages() if pg.draws_charts]
+        pages = [pg for pg in PAGES if pg.draws_charts]
         peak_before = 0  # the app's peak before a restart (after a page that drew no chart in time)
 
         def page_url(base_app: str, pg) -> str:
@@ -189,7 +217,7 @@ def measure(lake: pathlib.Path, n: int, project_id: str, rounds: int = 3, limit_
                 base = {k: (proxies[k].url if mode.startswith("nginx") else a.url) for k, a in apps.items()}
                 hello_url = base["hello"] + "/"
                 hellos: list[dict] = []
-                for name, ready, what in REFERENCES:  # pages with no target of their own, beside hello world
+                for name, ready, what in references:  # pages with no target of their own, beside hello world
                     h, ref, _ = _paired(browser, hello_url, base[name] + "/", ready, network, rounds, limit_s, hellos)
                     out.append(Entry(f"browser_first_chart:{name}:{mode}", n, ref["seconds"], "s", "hello world",
                                      h["seconds"], note=f"{what}; {ref['bytes'] or 0:,.0f} bytes, "
@@ -219,12 +247,19 @@ def measure(lake: pathlib.Path, n: int, project_id: str, rounds: int = 3, limit_
                                       + f"; {h['bytes'] or 0:,.0f} bytes, JS {h['script_s'] or 0:.2f} s"))
                 log(f"  [{mode}] hello world: {_seconds(hellos)} s")
             browser.close()
+        # the browser visits leave out the pages without charts and the pages' variants before a project
+        # is picked: every page and variant is opened once more (no browser), so the peak covers them all
+        failed = visit_every_page(apps["app"].url, project_id, log=lambda _: None)
         peak = max(peak_before, apps["app"].memory()["peak"])
         hmem = apps["hello"].memory()
-        out.append(Entry("app_peak_memory", n, peak / 2**20, "MB", "hello-world server peak",
-                         hmem["peak"] / 2**20, note="VmHWM of the app process after every page was visited"
-                         + (" (the largest over its restarts)" if peak_before else "")))
-        log(f"  app peak RSS {peak / 2**20:.0f} MB (hello world {hmem['peak'] / 2**20:.0f} MB)")
+        out.append(Entry("app_peak_memory_browser", n, peak / 2**20, "MB", "hello-world server peak",
+                         hmem["peak"] / 2**20,
+                         note="VmHWM of the app process after the browser visits above and one visit of every "
+                              "page and variant (deploy/probe.py)"
+                         + (" (the largest over its restarts)" if peak_before else "")
+                         + (f"; not run cleanly: {', '.join(failed)}" if failed else "")))
+        log(f"  app peak RSS {peak / 2**20:.0f} MB after the browser visits and every page "
+            f"(hello world {hmem['peak'] / 2**20:.0f} MB)")
     finally:
         for px in proxies.values():
             px.stop()

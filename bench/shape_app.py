@@ -1,0 +1,27 @@
+"""A page's elements with none of its work: what Streamlit alone costs a page of that shape.
+
+Draws the shape saved at $BENCH_SHAPE (a pickle written by bench/shapes.py from a page's AppTest run:
+bench/out/shapes/<page>@<projects>.pkl) with the same Streamlit calls the page made (bench/shape_draw.py):
+headings, texts, alerts, metric cards, tables (the page's DataFrames and column configurations), charts
+(perfeval.ui.plot.chart with the page's figure JSON), widgets with the page's labels, options, values and
+keys, in the same columns, expanders, containers and sidebar. The shape is loaded once per process
+(``st.cache_resource``, no copy on a hit) and nothing is queried or computed, so a rerun is only
+Streamlit building, serialising and (in a browser) drawing those elements: the floor the bench measures
+each page against (bench/measure_pages.py). bench/static links to the app's static/ folder, which
+Streamlit serves beside the main script (the charts' plotly.js build).
+"""
+import os
+import pathlib
+import sys
+
+ROOT = str(pathlib.Path(__file__).resolve().parents[1])
+if ROOT not in sys.path:  # once: the script runs again on every rerun
+    sys.path.insert(0, ROOT)
+
+import streamlit as st  # noqa: E402
+
+from bench import shape_draw, shapes  # noqa: E402
+
+st.set_page_config(page_title="shape", layout="wide")  # as app.py
+path = pathlib.Path(os.environ.get(shapes.ENV, shapes.path_of("overview", 100_000)))
+shape_draw.draw(shape_draw.loaded(str(path), path.stat().st_mtime))
