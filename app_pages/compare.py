@@ -6,11 +6,11 @@ this page holds the widgets and the URL, and draws.
 """
 import streamlit as st
 
-from perfeval.domain.compare import MAX_UNITS, MIN_UNITS
 from perfeval.text import glossary as terms
 from perfeval.ui import common, plot, state
 from perfeval.ui.url_widgets import UrlWidgets, int_or_none
 from perfeval.views import compare as view
+from perfeval.views.compare import MAX_UNITS, MIN_UNITS
 
 t = state.tr()
 args = {"filters": state.filters(), "lang": state.lang()}
@@ -94,18 +94,19 @@ else:
 
 # -- ranking, percentiles among peers and outliers -------------------------------------------------------
 Num, Text, Link = st.column_config.NumberColumn, st.column_config.TextColumn, st.column_config.LinkColumn
+SCORECARD = Link(t(terms.SCORECARD), display_text=t(terms.OPEN))
+# the columns the tables share (each table has some of them)
+COLS = {"rank": Num(t(terms.RANK)), "exec_pct": t("预算执行率", "Execution"), "per_wan": v["per_wan"],
+        "sat_pct": t(terms.SATISFACTION), "year": Num(t(terms.YEAR), format="%d"),
+        "reported_grade": t(terms.GRADE), "reported_total_score": Num(t(terms.SCORE), format="%.2f")}
 
 
 def table(df, **config) -> None:
-    """``df`` across the page, its columns labelled by `cols` and ``config`` (those it has)."""
+    """``df`` across the page, its columns labelled by `COLS` and ``config`` (of those it has)."""
     st.dataframe(df, hide_index=True, width="stretch",
-                 column_config={k: c for k, c in {**cols, **config}.items() if k in df.columns})
+                 column_config={k: c for k, c in {**COLS, **config}.items() if k in df.columns})
 
 
-cols = {"rank": Num(t(terms.RANK)), "exec_pct": t("预算执行率", "Execution"), "per_wan": v["per_wan"],
-        "sat_pct": t(terms.SATISFACTION), "year": Num(t(terms.YEAR), format="%d"),
-        "reported_grade": t(terms.GRADE), "reported_total_score": Num(t(terms.SCORE), format="%.2f"),
-        "scorecard": Link(t(terms.SCORECARD), display_text=t(terms.OPEN))}
 st.subheader(t("排名", "Ranking"))
 if mode == "districts":
     table(v["ranking"], unit_label=t(terms.DISTRICT), projects=Num(t(terms.PROJECTS)), grades=t(terms.GRADES),
@@ -113,7 +114,7 @@ if mode == "districts":
           link=Link(t("项目", "Projects"), display_text=t("查看项目 ›", "projects ›")))
 else:
     table(v["ranking"], display_name=Text(t(terms.PROJECT), width="large"), region_short=t(terms.REGION),
-          score=t(terms.SCORE), link=cols["scorecard"])
+          score=t(terms.SCORE), link=SCORECARD)
 st.caption(v["ranking_note"])
 st.subheader(t("同类百分位与离群值", "Percentile among peers and outliers"))
 plot.chart(v["percentiles"])
@@ -128,7 +129,7 @@ st.subheader(t("同比变化", "Year on year"))
 if v["yoy"] is None:
     st.info(v["yoy_info"])
 else:
-    table(v["yoy"], name=Text(t(terms.PROJECT), width="medium"), link=cols["scorecard"],
+    table(v["yoy"], name=Text(t(terms.PROJECT), width="medium"), link=SCORECARD,
           change_reported_total_score=Num(t("同比（分）", "YoY (points)"), format="%+.2f"),
           exec_pct=Num(t(terms.EXECUTION), format="%.2f%%"),
           change_exec_pp=Num(t("同比（百分点）", "YoY (pp)"), format="%+.2f"),
@@ -141,6 +142,6 @@ if mode == "districts":
     st.subheader(t("下钻：地区 → 项目 → 评分卡", "Drill down: district → projects → scorecard"))
     drill = st.selectbox(t(terms.DISTRICT), chosen, format_func=lambda u: labels.get(u, u), key="w_cmp_drill")
     table(v["drill"][drill], display_name=Text(t(terms.PROJECT), width="large"), category=t(terms.CATEGORY),
-          exec_pct=t(terms.EXECUTION), link=cols["scorecard"])
+          exec_pct=t(terms.EXECUTION), link=SCORECARD)
     if v["drill_links"][drill]:
         st.markdown(f"[{t('对比该地区的项目 ›', 'Compare the projects of this district ›')}]({v['drill_links'][drill]})")

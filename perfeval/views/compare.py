@@ -19,8 +19,8 @@ from perfeval.text import fmt
 from perfeval.text.i18n import Translator
 from perfeval.views.common import Filters, Links
 
-MODES = ("districts", "projects")  # what is compared; each is also the URL parameter listing the units
-YEAR_ALL = "all"                   # the year widget's "every year" (and the URL's year=all)
+YEAR_ALL = "all"  # the year widget's "every year" (and the URL's year=all)
+MIN_UNITS, MAX_UNITS = compare.MIN_UNITS, compare.MAX_UNITS  # units compared at once (the page's bounds)
 LEVELS = {1: ("一级指标", "Level 1"), 2: ("二级指标", "Level 2"), 3: ("三级指标", "Level 3")}
 DEFAULT_METRIC = "dissuaded_persons"
 
@@ -115,16 +115,21 @@ def _num_text(values, lang: str) -> list[str]:
 def build(q, *, filters: Filters, lang: str, links: Links, mode: str, year: int | None, metric: str | None,
           level: int, show_all: bool, style: str, chosen: tuple[str, ...]) -> dict:
     """Everything the page draws for the ``chosen`` units (2–8 region codes or project ids, in the viewer's
-    order) of ``mode``, in ``year`` (None: every year), with ``metric`` put per 万元 spent, at indicator
-    ``level``, only the shared indicators unless ``show_all``, as bars or a radar (``style``):
+    order) of ``mode`` ("districts" or "projects"), in ``year`` (None: every year), with ``metric`` put per
+    万元 spent, at indicator ``level``, only the shared indicators unless ``show_all``, as bars or a radar
+    (``style``: "bars" or "radar"):
 
     - ``warnings``: the like-for-like warnings (⚖️ …);
-    - ``rates_title``, ``rates_chart`` (a spec; None when the units share no indicator), ``rates_note``;
+    - ``rates_title``, ``rates_chart`` (a spec; None when the units share no indicator, then ``rates_info``
+      says so) and ``rates_note`` (how many indicators are shared, or None);
     - ``ranking`` (the table, ranked by score; rates as texts, 未披露 where missing; ``link`` to the district's
-      projects in Compare, or to the project's scorecard) and ``per_wan`` (its outcome column's label);
-    - ``percentiles`` (the heatmap's spec), ``percentiles_note`` and ``outliers`` (markdown lines ▼/▲ with
-      the fence crossed; empty when none);
-    - ``yoy`` (同比 table, None without a previous-year pair), ``yoy_chart`` (a spec, or None) and ``yoy_note``;
+      projects in Compare, or to the project's scorecard), ``per_wan`` (its outcome column's label) and
+      ``ranking_note`` (the definitions);
+    - ``percentiles`` (the heatmap's spec), ``percentiles_note``, ``outliers`` (markdown lines ▼/▲ with the
+      fence crossed; "" when none, then ``outliers_note`` says so);
+    - ``yoy`` (同比 table: score in 分, execution in %, changes in 分, percentage points and outcome per 万元;
+      None without a previous-year pair, then ``yoy_info`` says so), ``yoy_chart`` (a spec, or None) and
+      ``yoy_note`` (why there is no chart);
     - ``drill`` (districts: region code → its projects of every year, each linked to its scorecard) and
       ``drill_links`` (region code → a link comparing its projects, None with fewer than two).
     """
@@ -158,9 +163,8 @@ def build(q, *, filters: Filters, lang: str, links: Links, mode: str, year: int 
     check = compare.like_for_like(profile, ind_chosen)
     v["warnings"] = ["⚖️ " + t(zh, en) for _, zh, en in check.warnings]
     keys = check.all_keys if show_all else check.shared
-    key_labels = {}
-    for r in ind_all.drop_duplicates("indicator_key").to_dict("records"):  # each key's first row
-        key_labels[r["indicator_key"]] = r["indicator_key"] if lang == "zh" else (r.get("name_en") or r["indicator_key"])
+    key_labels = {r["indicator_key"]: r["indicator_key"] if lang == "zh" else (r.get("name_en") or r["indicator_key"])
+                  for r in ind_all.drop_duplicates("indicator_key").to_dict("records")}  # each key's first row
 
     # -- side by side -------------------------------------------------------------------------------
     v["rates_title"] = t(f"{level_name}得分率对比", f"{level_name} score rates side by side")
@@ -290,12 +294,12 @@ def _outlier_notes(view: pd.DataFrame, long: pd.DataFrame, fmt_value: dict, t: T
 
 def _year_on_year(mine_yoy: pd.DataFrame, mode: str, chosen: list[str], year: int | None, links: Links,
                   t: Translator) -> dict:
-    """同比 of the chosen units' series: ``yoy`` (the table: score in 分, execution in %, changes in points,
-    percentage points and outcome per 万元; None without a pair), ``yoy_chart`` (yearly lines, when at most
-    MAX_UNITS series) and ``yoy_note`` (why there is no chart)."""
+    """同比 of the chosen units' series: ``yoy``, ``yoy_info``, ``yoy_chart`` (yearly lines, when at most
+    MAX_UNITS series) and ``yoy_note``, as `build` describes them."""
     out = {"yoy": None, "yoy_chart": None, "yoy_note": None,
            "yoy_info": t("所选对象没有可比的上年项目（同一地区、同类项目在相邻年度各有一个）。",
-                         "No chosen project has a previous-year counterpart (same district and kind, consecutive years).")}
+                         "No chosen project has a previous-year counterpart (same district and kind, "
+                         "consecutive years).")}
     yoy = compare.year_over_year(mine_yoy, ["reported_total_score", "execution_rate", "outcome_per_wan"])
     if mode == "districts":
         regions = mine_yoy.set_index("project_id")["region_code"]
