@@ -3,14 +3,16 @@
     python -m bench                       # 1 000, 10 000 and 100 000 projects (≈ 20 min on 2 cores)
     python -m bench --sizes 1000          # a quick run
     python -m bench --only queries,pages  # some of the measures
+    python -m bench --sizes 100000 --only memory   # the app's peak memory after every page (≈ 1 min)
 
 For each size: generate the lake if it is not there (bench/generate.py), compact it as an operator
 would after loading batches (``python -m perfeval compact``; ``--no-compact`` measures the lake as
-generated), then measure every query cold
-and warm, every page's rerun against a hello-world page, the three heaviest computations against
-pandas, a cold browser's first chart per page (direct and behind nginx), the app's peak memory and 20
-sessions at once. Writes bench/results.json (merged: sizes not run keep their last entries) and the
-tables of docs/performance.md (between its bench markers; the text around them is kept).
+generated), then measure every query cold and warm, every page's rerun against its own shape floor (its
+elements drawn with no work, bench/shape_app.py) and a new visitor's first run, the three heaviest
+computations against pandas, the app's peak memory after every page, a cold browser's first chart per
+page (direct and behind nginx) and 20 sessions at once. Writes bench/results.json (merged: sizes not run
+keep their last entries) and the tables of docs/performance.md (between its bench markers; the text
+around them is kept).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from bench import (
     generate,
     measure_browser,
     measure_exports,
+    measure_memory,
     measure_pages,
     measure_pandas,
     measure_queries,
@@ -33,7 +36,7 @@ from bench.results import RESULTS, Entry, machine, write_json
 from perfeval.data import compact
 from perfeval.data.lake import Lake
 
-MEASURES = ("queries", "pages", "pandas", "browser", "exports")
+MEASURES = ("queries", "pages", "pandas", "memory", "browser", "exports")
 LAKE_MADE = ("generate_lake", "compact_lake")  # how a lake was made: measured only by the run that made it
 
 
@@ -46,11 +49,23 @@ def _kind(name: str) -> str:
     return name.split(":", 1)[0]
 
 
+def _without_old_methods(entries: list[dict]) -> list[dict]:
+    """The entries without those of a measure made another way before, which the tables would show beside
+    this one's as if alike: the pages' entries at a size whose pages were measured against the hello world
+    and the hand-made overview shape (before each page had its own shape floor, bench/shape_app.py), and
+    the app's peak memory from the browser visits that left pages unvisited."""
+    floors = {e["n_projects"] for e in entries
+              if e["name"].startswith("page_rerun:") and e.get("baseline_name") == measure_pages.FLOOR}
+    return [e for e in entries
+            if not (e["name"].startswith(("page_rerun:", "page_first_run")) and e["n_projects"] not in floors)
+            and not (e["name"] == "app_peak_memory" and "probe" not in e.get("note", ""))]
+
+
 def load_previous() -> tuple[list[dict], dict]:
     if not RESULTS.exists():
         return [], {}
     data = json.loads(RESULTS.read_text(encoding="utf-8"))
-    return data.get("entries", []), data.get("machine", {}).get("runs", {})
+    return _without_old_methods(data.get("entries", [])), data.get("machine", {}).get("runs", {})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,8 +121,12 @@ def main(argv: list[str] | None = None) -> int:
             _log(f"[{n}] pandas-only against ours")
             entries += measure_pandas.measure(lake, n, log=_log)
         if "pages" in only:
-            _log(f"[{n}] page reruns (AppTest) against hello world")
-            entries += measure_pages.measure(lake, n, limit_s=120 if n >= 100_000 else 180, log=_log)
+            _log(f"[{n}] pages (AppTest): warm rerun against its shape floor, a new visitor's first run")
+            entries += measure_pages.measure(lake, n, sample["project_id"], limit_s=180 if n >= 100_000 else 240,
+                                             log=_log)
+        if "memory" in only:
+            _log(f"[{n}] the app's peak memory after every page (no browser)")
+            entries += measure_memory.measure(lake, n, sample["project_id"], log=_log)
         if "exports" in only:
             _log(f"[{n}] slide decks" + (", import of a workbook" if n == measure_exports.IMPORT_N else ""))
             entries += measure_exports.measure_decks(lake, n, sample["project_id"], log=_log)
