@@ -15,8 +15,6 @@ Withdrawing holds the imports' lock (``imports/.lock``), as an import's commit d
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import pathlib
 from dataclasses import dataclass, field
@@ -131,43 +129,3 @@ def withdraw(lake: str | os.PathLike, batch: str) -> pathlib.Path:
             raise WithdrawRefused(f"归档中已有 {target} / {target} already exists in the archive")
         os.rename(folder, target)
     return target
-
-
-# ------------------------------------------------------------------------------------------ CLI
-def add_batches_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("batches", help="list the imported batches / 已导入的批次",
-                       description="List the lake's imported batches, newest first.")
-    p.add_argument("--withdrawn", action="store_true", help="the withdrawn ones (under _archive/imports/)")
-    p.add_argument("--json", action="store_true")
-    return p
-
-
-def batches_command(args: argparse.Namespace) -> int:
-    found = list_batches(args.data, withdrawn=args.withdrawn)
-    if args.json:
-        print(json.dumps([{"id": b.id, "rows": b.rows, "uploads": b.uploads} for b in found],
-                         ensure_ascii=False, indent=2))
-        return 0
-    for b in found:
-        tables = ", ".join(f"{t} {n:,}" for t, n in b.rows.items())
-        print(f"{b.id}  {'、'.join(b.uploads) or '—'}  {tables}")
-    if not found:
-        print("没有批次 / no batches")
-    return 0
-
-
-def add_withdraw_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("withdraw", help="withdraw an imported batch (moved to _archive) / 撤回批次",
-                       description="Move an imported batch to _archive/imports/ (it can be moved back).")
-    p.add_argument("batch", help="the batch id (python -m perfeval batches)")
-    return p
-
-
-def withdraw_command(args: argparse.Namespace) -> int:
-    try:
-        target = withdraw(args.data, args.batch)
-    except (WithdrawRefused, ValueError) as e:
-        print(f"错误 / error: {e}")
-        return 1
-    print(f"已撤回，移至 / withdrawn, moved to: {target}")
-    return 0

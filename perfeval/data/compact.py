@@ -21,14 +21,12 @@ cannot run at once (a lock file, ``_compact.lock``).
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 import fcntl
 import json
 import os
 import pathlib
-import time
 import uuid
 from dataclasses import dataclass
 from typing import Callable
@@ -180,38 +178,3 @@ def compact(root: str | os.PathLike, tables: list[str] | None = None, min_files:
                 log(f"{table}: {result.files} 个文件 → 1（{result.rows:,} 行） / {result.files} files → 1 "
                     f"({result.rows:,} rows): {result.path.relative_to(root)}")
     return done
-
-
-# ------------------------------------------------------------------------------------------- CLI
-def add_compact_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("compact", help="merge each table's Parquet batches into one file / 合并数据文件",
-                       description=__doc__.split("\n\n")[0])
-    p.add_argument("--table", action="append", help="only this table (repeatable)")
-    p.add_argument("--min-files", type=int, default=2, help="compact a table with at least this many files")
-    p.add_argument("--dry-run", action="store_true", help="list what would be compacted, change nothing")
-    return p
-
-
-def compact_command(args: argparse.Namespace) -> int:
-    if args.dry_run:
-        todo = plan(Lake(args.data), args.min_files)
-        for table, files in todo:
-            if not args.table or table in args.table:
-                where = files[0].relative_to(pathlib.Path(args.data).resolve()).parts[0]
-                print(f"{table}: {len(files)} 个文件 / files ({where}/)")
-        if not todo:
-            print("无需压缩 / nothing to compact")
-        return 0
-    try:
-        done = compact(args.data, args.table, args.min_files, log=print)
-    except CompactionError as e:
-        print(f"错误 / error: {e}")
-        return 1
-    if not done:
-        print("无需压缩 / nothing to compact")
-    elif any(r.table == "indicators" for r in done):
-        # the indicator files changed: derive their roll-up now rather than on the app's first query
-        t0 = time.perf_counter()
-        Lake(args.data).connection()
-        print(f"指标汇总已生成 / indicator roll-up derived ({time.perf_counter() - t0:.1f} s)")
-    return 0

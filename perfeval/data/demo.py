@@ -17,11 +17,10 @@ audit should catch (listed in `PLANTED` and docs/demo-data.md).
 
 `generate()` is a pure function of the seed: the same seed gives the same rows. The generated Parquet
 files are committed under data/demo/, so running the app needs no generation step; a test regenerates
-them and compares. Regenerate with ``python -m perfeval.data.demo [--out data/demo]``.
+them and compares. Regenerate with ``python -m perfeval demo [--out data/demo]`` (perfeval.cli.imports).
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import math
 import os
@@ -816,18 +815,3 @@ def write_demo(path: str | os.PathLike = DEFAULT_DIR, seed: int = SEED) -> list[
         os.replace(tmp, target)
         written.append(target)
     return written
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m perfeval.data.demo",
-                                 description="Write the demonstration portfolio (fictional 示例市) as Parquet.")
-    ap.add_argument("--out", default=str(DEFAULT_DIR), help="folder to write <table>.parquet into")
-    ap.add_argument("--seed", type=int, default=SEED)
-    args = ap.parse_args(argv)
-    for p in write_demo(args.out, args.seed):
-        print(p)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

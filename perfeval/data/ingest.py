@@ -57,21 +57,18 @@ when committing into another lake, or under another batch id: what was checked i
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 import fcntl
 import functools
 import gc
 import io
-import json
 import math
 import os
 import pathlib
 import re
 import secrets
 import shutil
-import sys
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -813,77 +810,3 @@ def template_workbook(lang: str = "zh") -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-# ------------------------------------------------------------------------------------------ CLI
-def add_import_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("import", help="import a workbook, CSV or Parquet file as a new batch / 导入数据",
-                       description="Check an Excel workbook (.xlsx), CSV or Parquet file against the schema and "
-                                   "the lake and, when nothing is wrong, write it as a new batch "
-                                   "<lake>/imports/<id>/. Prints every problem; exit status 1 if there is any "
-                                   "(nothing is written then).")
-    p.add_argument("file", help="the file to import")
-    p.add_argument("--table", help="the table of a CSV/Parquet file whose name does not say (e.g. 预算.csv)")
-    p.add_argument("--dry-run", action="store_true", help="check only, write nothing / 只检查，不写入")
-    p.add_argument("--json", action="store_true", help="the result as one JSON object")
-    p.add_argument("--limit", type=int, default=0, help="print at most N problems (0 = all)")
-    return p
-
-
-def import_command(args: argparse.Namespace) -> int:
-    from perfeval.cli import print_problems
-
-    path = pathlib.Path(args.file)
-    if not path.is_file():
-        print(f"找不到 / not found: {path}", file=sys.stderr)
-        return 2
-    if args.table and args.table not in IMPORT_TABLES:
-        print(f"不能导入表 / cannot import table {args.table!r}; 可导入 / importable: {', '.join(IMPORT_TABLES)}",
-              file=sys.stderr)
-        return 2
-    staged = stage(path.name, path.read_bytes(), args.data, table=args.table)
-    problems, batch = list(staged.problems), None
-    if staged.ok and not args.dry_run:
-        try:
-            batch = commit(staged, args.data)
-        except ImportRefused as e:
-            problems = e.problems
-    rows = batch.rows if batch else staged.rows
-    if args.json:
-        print(json.dumps({
-            "file": staged.filename, "ok": not problems, "dry_run": bool(args.dry_run),
-            "batch": batch.id if batch else None, "folder": str(batch.folder) if batch else None,
-            "rows": rows, "problems": [p.as_dict() for p in problems],
-        }, ensure_ascii=False, indent=2))
-        return 1 if problems else 0
-    if problems:
-        print_problems(problems, args.limit)
-        print(f"\n✗ {len(problems)} 个问题，未导入任何数据 / {len(problems)} problems: nothing was imported")
-        return 1
-    counts = "、".join(f"{name} {n} 行" for name, n in rows.items())
-    counts_en = ", ".join(f"{name} {n}" for name, n in rows.items())
-    if batch is None:
-        print(f"✓ 检查通过，未写入（--dry-run）：{counts} / checked, nothing written (--dry-run): {counts_en} rows")
-    else:
-        print(f"✓ 已导入批次 {batch.id}：{counts} / imported batch {batch.id}: {counts_en} rows\n  {batch.folder}")
-    return 0
-
-
-def add_template_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("template", help="write the import template (.xlsx) / 生成导入模板",
-                       description="Write an Excel workbook to fill in for `import`: a help sheet and one sheet "
-                                   "per importable table, each column explained in its header's comment.")
-    p.add_argument("output", help="the .xlsx file to write")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the help sheet first")
-    p.add_argument("--force", action="store_true", help="overwrite an existing file")
-    return p
-
-
-def template_command(args: argparse.Namespace) -> int:
-    out = pathlib.Path(args.output)
-    if out.exists() and not args.force:
-        print(f"文件已存在（用 --force 覆盖）/ exists (use --force to overwrite): {out}", file=sys.stderr)
-        return 2
-    out.write_bytes(template_workbook(args.lang))
-    print(f"已写入 / written: {out}")
-    return 0

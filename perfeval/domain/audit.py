@@ -16,15 +16,12 @@ them is the point. Severities:
 - ``info``    a vague figure (约/近/余) or an approximate input that is off by more than rounding, or a
               rule that could not be applied.
 
-CLI: ``python -m perfeval audit [--project ID] [--json]`` (`add_audit_parser`, `audit_command`).
+Command line: ``python -m perfeval audit [--project ID] [--json]`` (perfeval.cli.audit).
 """
 from __future__ import annotations
 
-import argparse
 import functools
-import json
 import math
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -765,13 +762,6 @@ def run_audit(gate, scope, project_id: str | None = None, batch_size: int | None
                   key=lambda a: a.project_id)
 
 
-def _progress_to_stderr(done: int, batches: int, projects: int) -> None:
-    if batches > 1:
-        sys.stderr.write(f"批次 {done}/{batches}：已复核 {projects} 个项目 / batch {done} of {batches}: "
-                         f"{projects} projects audited\n")
-        sys.stderr.flush()
-
-
 def findings_frame(audits: Iterable[ProjectAudit]) -> pd.DataFrame:
     """All findings as one DataFrame (one row per finding, columns of `Finding.to_dict`)."""
     rows = [f.to_dict() for a in audits for f in a.findings]
@@ -787,93 +777,3 @@ def findings_count(audits: Iterable[ProjectAudit]) -> pd.DataFrame:
         c = a.counts()
         rows.append({"project_id": a.project_id, **c, "findings": sum(c.values())})
     return pd.DataFrame(rows, columns=["project_id", *SEVERITIES, "findings"])
-
-
-# -- CLI ----------------------------------------------------------------------------------------------------
-
-def add_audit_parser(subparsers) -> argparse.ArgumentParser:
-    """Register ``audit`` on an argparse subparsers object (perfeval/cli/__init__.py)."""
-    p = subparsers.add_parser("audit", help="consistency audit of the evaluation reports / 报告数值复核",
-                              description="Recompute scores and derived figures and list the inconsistencies.")
-    p.add_argument("--project", help="project_id (default: every project)")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the text output")
-    p.add_argument("--no-demo", action="store_true", help="leave out demonstration projects")
-    p.add_argument("--fail-on", choices=SEVERITIES, help="exit 1 when a finding of this severity or worse exists")
-    p.add_argument("--checks", action="store_true", help="list the catalogue of checks and exit")
-    p.set_defaults(func=audit_command)
-    return p
-
-
-def audit_command(args) -> int:
-    """Run the audit for the CLI; returns the exit code (0, or 1 with --fail-on and a finding at that level;
-    2 for an unknown project)."""
-    from perfeval.data.gate import DataGate, Scope
-    from perfeval.data.lake import DEFAULT_DATA, Lake
-
-    out = sys.stdout
-    if getattr(args, "checks", False):
-        if args.json:
-            json.dump([asdict(c) for c in CHECKS.values()], out, ensure_ascii=False, indent=2)
-            out.write("\n")
-        else:
-            for c in CHECKS.values():
-                out.write(f"{c.key:22} {c.zh} / {c.en}\n    {c.what_zh if args.lang == 'zh' else c.what_en}\n")
-        return 0
-    gate = DataGate(Lake(getattr(args, "data", None) or DEFAULT_DATA))
-    scope = Scope.everything(include_demo=not getattr(args, "no_demo", False))
-    audits = run_audit(gate, scope, args.project, keep_trees=False, progress=_progress_to_stderr)
-    if args.project and not audits:
-        sys.stderr.write(f"no such project: {args.project}\n")
-        return 2
-    if args.json:
-        doc = {
-            "checks": {k: {"zh": c.zh, "en": c.en} for k, c in CHECKS.items()},
-            "projects": [{
-                "project_id": a.project_id,
-                "counts": a.counts(),
-                "findings": [f.to_dict() for f in a.findings],
-                "unchecked": [asdict(u) for u in a.unchecked],
-            } for a in audits],
-        }
-        json.dump(doc, out, ensure_ascii=False, indent=2, default=_json_default)
-        out.write("\n")
-    else:
-        zh = args.lang == "zh"
-        for a in audits:
-            c = a.counts()
-            out.write(f"== {a.project_id}: " + ", ".join(
-                f"{SEVERITY_ZH[s] if zh else s} {c[s]}" for s in SEVERITIES) + "\n")
-            for f in a.findings:
-                sev = SEVERITY_ZH[f.severity] if zh else f.severity
-                out.write(f"  [{sev}] {f.check} {f.subject}: {f.explanation_zh if zh else f.explanation_en}\n")
-            if a.unchecked:
-                out.write(("  未能复核：" if zh else "  not checkable: ") + ", ".join(
-                    f"{u.figure_id} {u.figure}[{u.scope}]" for u in a.unchecked) + "\n")
-    fail_on = getattr(args, "fail_on", None)
-    if fail_on:
-        worst = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
-        if any(f.severity in worst for a in audits for f in a.findings):
-            return 1
-    return 0
-
-
-def _json_default(o):
-    if isinstance(o, float) and math.isnan(o):
-        return None
-    if hasattr(o, "item"):
-        return o.item()
-    return str(o)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m perfeval.domain.audit`` — the same as ``python -m perfeval audit``."""
-    parser = argparse.ArgumentParser(prog="python -m perfeval.domain.audit")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add_audit_parser(sub).add_argument("--data", help="lake folder (default: the bundled data/)")
-    args = parser.parse_args(["audit", *(sys.argv[1:] if argv is None else argv)])
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -16,6 +16,7 @@ import sys
 import pytest
 
 from perfeval import cli
+from perfeval.cli import common
 from perfeval.data import schema
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -85,9 +86,9 @@ def test_data_option_env_and_position(capsys, seed_lake, tmp_path, monkeypatch):
     assert ids(run(capsys, "summary", "--json", "--data", str(one))[1]) == {"tj-2022-fraud-ops"}
     monkeypatch.setenv("PERFEVAL_DATA", str(one))
     assert ids(run(capsys, "summary", "--json")[1]) == {"tj-2022-fraud-ops"}
-    assert cli.data_path(None) == one
+    assert common.data_path(None) == one
     monkeypatch.delenv("PERFEVAL_DATA")
-    assert cli.data_path(None) == DATA
+    assert common.data_path(None) == DATA
 
 
 def test_every_command_takes_data_before_or_after_it():
@@ -240,10 +241,10 @@ def test_json_values():
 
     import pandas as pd
 
-    assert cli.jsonable(float("nan")) is None and cli.jsonable(pd.NA) is None and cli.jsonable(pd.NaT) is None
-    assert cli.jsonable(pd.Timestamp("2023-06-30")) == "2023-06-30"
-    assert cli.jsonable(3715.2799999999997) == 3715.28
-    assert cli.jsonable(0.9889321935358842) == pytest.approx(0.9889321935358842, abs=1e-12)
-    assert not math.isnan(cli.jsonable(1.0))
+    assert common.jsonable(float("nan")) is None and common.jsonable(pd.NA) is None and common.jsonable(pd.NaT) is None
+    assert common.jsonable(pd.Timestamp("2023-06-30")) == "2023-06-30"
+    assert common.jsonable(3715.2799999999997) == 3715.28
+    assert common.jsonable(0.9889321935358842) == pytest.approx(0.9889321935358842, abs=1e-12)
+    assert not math.isnan(common.jsonable(1.0))
     digest = hashlib.sha1(b"x").hexdigest()
-    assert cli.jsonable(digest) == digest
+    assert common.jsonable(digest) == digest

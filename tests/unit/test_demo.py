@@ -40,7 +40,7 @@ def test_committed_files_are_what_the_generator_writes(tmp_path):
     for p in written:
         fresh, committed = pq.read_table(p), pq.read_table(COMMITTED / p.name)
         assert fresh.schema.equals(committed.schema, check_metadata=False), p.name
-        assert fresh.equals(committed), f"data/demo/{p.name} is stale: run python -m perfeval.data.demo"
+        assert fresh.equals(committed), f"data/demo/{p.name} is stale: run python -m perfeval demo"
 
 
 def test_the_app_needs_no_generation_step():
