@@ -6,7 +6,7 @@
   data), then ``perfeval.data.ingest.stage`` + ``commit`` into a fresh copy of the bundled data/. Baseline: the
   same workbook read with ``pandas.read_excel(sheet_name=None)`` (openpyxl), what a typical Streamlit app
   does with an upload, without any check or write. Target: ≤ 15 s.
-- ``pptx_export_warm``: the overview's 10-slide deck (``perfeval.decks.export.portfolio_deck``, every project,
+- ``pptx_export_warm``: the overview's 10-slide deck (``perfeval.decks.portfolio.portfolio_deck``, every project,
   zh) with its queries already answered (the page's query cache; here a dict), median of 3. Baseline: the
   same deck with its queries run (``pptx_export_cold``, a new Lake whose roll-up exists). Target: ≤ 5 s.
   ``pptx_project_warm``: one project's deck the same way (no target; for the record).
@@ -103,7 +103,8 @@ def _memo(gate: DataGate):
 
 
 def measure_decks(lake: pathlib.Path, n: int, project_id: str, log=print, runs: int = 3) -> list[Entry]:
-    from perfeval.decks import export
+    from perfeval.decks.portfolio import portfolio_deck
+    from perfeval.decks.project import project_deck
 
     Lake(lake).connection()  # the roll-up exists (the app's warmer or first visitor made it)
 
@@ -120,8 +121,8 @@ def measure_decks(lake: pathlib.Path, n: int, project_id: str, log=print, runs: 
             warm.append(time.perf_counter() - t0)
         return data, cold, statistics.median(warm)
 
-    slides, cold, w = cold_warm(lambda q: export.portfolio_deck(q, FILTERS, "zh"))
-    _, p_cold, pw = cold_warm(lambda q: export.project_deck(q, project_id, "zh"))
+    slides, cold, w = cold_warm(lambda q: portfolio_deck(q, FILTERS, "zh"))
+    _, p_cold, pw = cold_warm(lambda q: project_deck(q, project_id, "zh"))
     log(f"  portfolio deck: cold {cold:.2f} s, warm {w:.2f} s ({len(slides) / 1024:.0f} KB); "
         f"project deck: cold {p_cold:.2f} s, warm {pw:.2f} s")
     return [

@@ -1,5 +1,5 @@
-"""The slide-deck download buttons (perfeval.decks.export): one click makes the PPTX from the figures the
-page shows, for the viewer's scope and filters.
+"""The slide-deck download buttons (perfeval.decks.portfolio, perfeval.decks.project): one click makes the
+PPTX from the figures the page shows, for the viewer's scope and filters.
 
 The deck is made only when the button is clicked (Streamlit's deferred download: ``data`` is a
 callable, run in a worker thread), not on every rerun of the page. The callable asks its queries
@@ -12,7 +12,9 @@ import datetime as dt
 
 import streamlit as st
 
-from perfeval.decks import export
+from perfeval.decks.common import DECK_MIME, deck_filename, filters_summary
+from perfeval.decks.portfolio import portfolio_deck
+from perfeval.decks.project import project_deck
 from perfeval.ui import state
 
 
@@ -28,12 +30,12 @@ def portfolio_button(f: state.Filters) -> None:
     params = f.params()
     regions = state.query("region_options")  # the sidebar's names of the regions, cached
     label = dict(zip(regions["prefix"].tolist(), regions["label"].tolist())).get(f.region)
-    text = t("筛选条件：", "Filters: ") + export.filters_summary(params, t, label, state.scope().include_demo)
+    text = t("筛选条件：", "Filters: ") + filters_summary(params, t, label, state.scope().include_demo)
     now = dt.datetime.now()
     st.download_button(
         t("📑 下载汇报材料（PPTX）", "📑 Download slides (PPTX)"),
-        data=lambda: export.portfolio_deck(q, params, lang, filters_text=text, now=now),
-        file_name=export.deck_filename("portfolio", lang, now), mime=export.DECK_MIME, key="deck_portfolio",
+        data=lambda: portfolio_deck(q, params, lang, filters_text=text, now=now),
+        file_name=deck_filename("portfolio", lang, now), mime=DECK_MIME, key="deck_portfolio",
         on_click="ignore",
         help=t("用于评审会 / 汇报会的 10 页幻灯片：关键指标、等级分布、排名、失分、地区对比与数据来源，按当前筛选条件生成。",
                "10 slides for review meetings (key figures, grades, ranking, points lost, districts, data "
@@ -46,8 +48,8 @@ def project_button(project_id: str) -> None:
     now = dt.datetime.now()
     st.download_button(
         t("📑 下载项目汇报材料（PPTX）", "📑 Download the project's slides (PPTX)"),
-        data=lambda: export.project_deck(q, project_id, lang, now=now),
-        file_name=export.deck_filename("project", lang, now), mime=export.DECK_MIME, key="deck_project",
+        data=lambda: project_deck(q, project_id, lang, now=now),
+        file_name=deck_filename("project", lang, now), mime=DECK_MIME, key="deck_project",
         on_click="ignore",
         help=t("本项目的汇报幻灯片：得分与等级、失分指标、预算执行、成效、满意度与问题建议。",
                "This project's slides: score and grade, points lost, budget, outcomes, satisfaction, findings."))

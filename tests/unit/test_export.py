@@ -1,4 +1,4 @@
-"""The PPTX decks (perfeval.decks.export): opened again with python-pptx, their slides, figures, charts, badges, fonts
+"""The PPTX decks (perfeval.decks): opened again with python-pptx, their slides, figures, charts, badges, fonts
 and geometry checked against the queries and pure functions the pages use, over a copy of the bundled data."""
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from pptx.oxml.ns import qn
 
 from perfeval.data.gate import DataGate, Scope
 from perfeval.data.lake import Lake
-from perfeval.decks import export, slides
+from perfeval.decks import common as deck_common
+from perfeval.decks import portfolio, slides
+from perfeval.decks.project import project_deck
 from perfeval.domain import compare
 from perfeval.domain.portfolio import portfolio_kpis
 from perfeval.text import fmt
@@ -51,12 +53,12 @@ def q(gate):
 @pytest.fixture(scope="module")
 def decks(q):
     """The portfolio decks (zh, en) with the demonstration data, opened again."""
-    return {lang: open_deck(export.portfolio_deck(q, NO_FILTERS, lang, now=NOW)) for lang in ("zh", "en")}
+    return {lang: open_deck(portfolio.portfolio_deck(q, NO_FILTERS, lang, now=NOW)) for lang in ("zh", "en")}
 
 
 @pytest.fixture(scope="module")
 def project_decks(q):
-    return {(seed, lang): open_deck(export.project_deck(q, pid, lang, now=NOW))
+    return {(seed, lang): open_deck(project_deck(q, pid, lang, now=NOW))
             for seed, pid in SEEDS.items() for lang in ("zh", "en")}
 
 
@@ -165,7 +167,7 @@ def test_charts_hold_the_queries_values(decks, q):
     assert categories(chart(decks["en"].slides[5], "chart_level1_lost")) == list(by_l1["dimension_en"])
 
     by_ind = q("portfolio_points_lost_indicators", **NO_FILTERS)
-    top = by_ind[by_ind["points_lost"] > 0.005].head(export.INDICATOR_BARS)
+    top = by_ind[by_ind["points_lost"] > 0.005].head(deck_common.INDICATOR_BARS)
     ind_chart = chart(zh.slides[6], "chart_indicator_lost")
     assert series_values(ind_chart) == pytest.approx(list(top["points_lost"]))
     assert [c.split("（")[0] for c in categories(ind_chart)] == list(top["indicator"])
@@ -173,10 +175,10 @@ def test_charts_hold_the_queries_values(decks, q):
     summary = q("district_summary", year=None, metric_key=None, **NO_FILTERS)
     labels = compare.unique_region_labels(summary)
     ranked = chart(zh.slides[7], "chart_districts")
-    assert categories(ranked) == labels[:export.DISTRICT_BARS]
-    assert series_values(ranked) == pytest.approx(list(summary["mean_score"].head(export.DISTRICT_BARS)))
+    assert categories(ranked) == labels[:portfolio.DISTRICT_BARS]
+    assert series_values(ranked) == pytest.approx(list(summary["mean_score"].head(portfolio.DISTRICT_BARS)))
     money = chart(zh.slides[8], "chart_district_money")
-    n = export.DISTRICT_MONEY_BARS
+    n = portfolio.DISTRICT_MONEY_BARS
     assert categories(money) == labels[:n]
     assert series_values(money, 0) == pytest.approx(list(summary["budget"].head(n)))
     assert series_values(money, 1) == pytest.approx(list(summary["spent"].head(n)))
@@ -186,8 +188,8 @@ def test_ranked_table_shows_the_overview_rows(decks, q):
     df = q("overview_projects", **NO_FILTERS)
     rows = table_rows(decks["zh"].slides[3], "table_ranked")
     assert rows[0][:4] == ["排名", "项目", "地区", "总分"]
-    assert len(rows) == export.RANKED_ROWS + 1
-    top = df.head(export.RANKED_ROWS)
+    assert len(rows) == portfolio.RANKED_ROWS + 1
+    top = df.head(portfolio.RANKED_ROWS)
     assert [r[3] for r in rows[1:]] == [f"{v:.2f}" for v in top["reported_total_score"]]
     assert [r[5] for r in rows[1:]] == [fmt.pct(v) for v in top["execution_rate"]]
     assert rows[1][1] == "福田区反诈骗服务项目" and rows[1][6] == "真实报告" and rows[2][6] == "示例"
@@ -197,8 +199,8 @@ def test_attention_slide_lists_the_lowest_scores_and_execution(decks, q):
     s = decks["zh"].slides[4]
     df = q("overview_projects", **NO_FILTERS).dropna(subset=["reported_total_score"])
     low = table_rows(s, "table_low_score")[1:]
-    assert [r[1] for r in low] == [f"{v:.2f}" for v in df["reported_total_score"].tail(export.ATTENTION_ROWS)[::-1]]
-    att = q("budget_projects_attention", **NO_FILTERS, limit=export.ATTENTION_ROWS)
+    assert [r[1] for r in low] == [f"{v:.2f}" for v in df["reported_total_score"].tail(portfolio.ATTENTION_ROWS)[::-1]]
+    att = q("budget_projects_attention", **NO_FILTERS, limit=portfolio.ATTENTION_ROWS)
     rows = table_rows(s, "table_low_execution")[1:]
     assert [r[1] for r in rows] == [fmt.pct(v) for v in att["execution_rate"].dropna()]
     assert "未披露" in [r[2] for r in rows] or att["as_of"].notna().all()  # a missing cut-off reads 未披露
@@ -212,7 +214,7 @@ def test_filters_reach_every_query(gate):
         return gate.query(name, Scope.everything(), **params)
 
     params = dict(NO_FILTERS, region="4403")
-    prs = open_deck(export.portfolio_deck(recording, params, "zh", filters_text="地区：深圳市", now=NOW))
+    prs = open_deck(portfolio.portfolio_deck(recording, params, "zh", filters_text="地区：深圳市", now=NOW))
     for name, p in calls:
         if "region" in p:
             assert {k: p[k] for k in NO_FILTERS} == params, name
@@ -235,7 +237,7 @@ def test_demo_rows_put_the_badge_on_every_slide(decks):
 def test_without_demo_rows_there_is_no_badge(gate):
     q_real = querier(gate, include_demo=False)
     for lang in ("zh", "en"):
-        prs = open_deck(export.portfolio_deck(q_real, NO_FILTERS, lang, now=NOW))
+        prs = open_deck(portfolio.portfolio_deck(q_real, NO_FILTERS, lang, now=NOW))
         assert len(prs.slides) == 10
         assert card_value(prs.slides[1], "projects") == "3"
         for s in prs.slides:
@@ -247,17 +249,17 @@ def test_badge_words_are_the_pages():
     import inspect
 
     from perfeval.ui import common
-    assert export.DEMO_BADGE_ZH == common.DEMO_BADGE_ZH
+    assert deck_common.DEMO_BADGE_ZH == common.DEMO_BADGE_ZH
     src = inspect.getsource(common.demo_badge_of)
-    assert export.GENERATED_ZH in src and export.GENERATED_EN in src and "(demonstration data)" in src
-    assert export.badge_text({"report"}, "zh") is None
-    assert export.badge_text({"report", "generated"}, "zh") == "测试生成数据"
-    assert export.badge_text({"demo", "generated"}, "en") == "示例数据 (demonstration data) · Generated data"
+    assert deck_common.GENERATED_ZH in src and deck_common.GENERATED_EN in src and "(demonstration data)" in src
+    assert deck_common.badge_text({"report"}, "zh") is None
+    assert deck_common.badge_text({"report", "generated"}, "zh") == "测试生成数据"
+    assert deck_common.badge_text({"demo", "generated"}, "en") == "示例数据 (demonstration data) · Generated data"
 
 
 def test_empty_selection_gives_a_deck_that_says_so(q):
     for lang, words in (("zh", "没有项目"), ("en", "No project matches")):
-        prs = open_deck(export.portfolio_deck(q, dict(NO_FILTERS, region="77"), lang, now=NOW))
+        prs = open_deck(portfolio.portfolio_deck(q, dict(NO_FILTERS, region="77"), lang, now=NOW))
         assert len(prs.slides) == 2
         assert words in slide_text(prs.slides[1])
 
@@ -453,7 +455,7 @@ def test_partial_tree_reads_not_reported_not_zero(tmp_path):
         ind("P", "B", None, 1), ind("P", "B1", "B", 2), ind("P", "B11", "B1", 3, 10, 9)])
     g = DataGate(Lake(root))
     qp = querier(g)
-    prs = open_deck(export.project_deck(qp, "P", "zh", now=NOW))
+    prs = open_deck(project_deck(qp, "P", "zh", now=NOW))
     s = by_title(prs, "得分与一级指标")
     ch = chart(s, "chart_level1")
     assert categories(ch)[0] == "指标A*（未披露）"
@@ -464,23 +466,23 @@ def test_partial_tree_reads_not_reported_not_zero(tmp_path):
     assert "A12" in slide_text(ind_slide)  # named as not reported
     assert "A12" not in " ".join(categories(chart(ind_slide, "chart_indicators")))
     # and the portfolio deck of this one-project lake still has its ten slides
-    assert len(open_deck(export.portfolio_deck(qp, NO_FILTERS, "zh", now=NOW)).slides) == 10
+    assert len(open_deck(portfolio.portfolio_deck(qp, NO_FILTERS, "zh", now=NOW)).slides) == 10
 
 
 def test_unknown_project_gives_one_slide_saying_so(q):
-    prs = open_deck(export.project_deck(q, "no-such-project", "zh", now=NOW))
+    prs = open_deck(project_deck(q, "no-such-project", "zh", now=NOW))
     assert len(prs.slides) == 1 and "找不到项目" in slide_text(prs.slides[0])
 
 
 # -- API --------------------------------------------------------------------------------------------------
 
 def test_file_names_and_mime():
-    assert export.deck_filename("portfolio", "zh", NOW) == "绩效评价总览-20261122.pptx"
-    assert export.deck_filename("portfolio", "en", NOW) == "portfolio-20261122.pptx"
-    assert export.deck_filename("project", "en", NOW) == "project-20261122.pptx"
-    assert export.DECK_MIME == "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    assert deck_common.deck_filename("portfolio", "zh", NOW) == "绩效评价总览-20261122.pptx"
+    assert deck_common.deck_filename("portfolio", "en", NOW) == "portfolio-20261122.pptx"
+    assert deck_common.deck_filename("project", "en", NOW) == "project-20261122.pptx"
+    assert deck_common.DECK_MIME == "application/vnd.openxmlformats-officedocument.presentationml.presentation"
     with pytest.raises(ValueError):
-        export.deck_filename("other", "zh", NOW)
+        deck_common.deck_filename("other", "zh", NOW)
 
 
 def test_deck_metadata(decks):
@@ -492,7 +494,7 @@ def test_deck_metadata(decks):
 
 def test_export_is_pure():
     """No Streamlit, no SQL, no network, no kaleido in the deck code: queries by name through ``q`` only."""
-    for path in (ROOT / "perfeval" / "export.py", ROOT / "perfeval" / "slides.py"):
+    for path in sorted((ROOT / "perfeval" / "decks").glob("*.py")):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(import|from)\s+(streamlit|duckdb|kaleido|requests|urllib|http)", text, re.M)
         assert not re.search(r"^\s*(import|from)\s+perfeval\.(ui|db)\b", text, re.M)
@@ -501,8 +503,8 @@ def test_export_is_pure():
 
 def test_same_input_same_figures(q):
     """Two exports of the same selection at the same time hold the same slides' text."""
-    a = open_deck(export.portfolio_deck(q, NO_FILTERS, "zh", now=NOW))
-    b = open_deck(export.portfolio_deck(q, NO_FILTERS, "zh", now=NOW))
+    a = open_deck(portfolio.portfolio_deck(q, NO_FILTERS, "zh", now=NOW))
+    b = open_deck(portfolio.portfolio_deck(q, NO_FILTERS, "zh", now=NOW))
     assert [slide_text(s) for s in a.slides] == [slide_text(s) for s in b.slides]
 
 
@@ -510,13 +512,13 @@ def test_filters_summary_in_words():
     from perfeval.text.i18n import Translator
 
     none = {"region": None, "year_from": None, "year_to": None, "category": None, "evaluator_type": None}
-    assert export.filters_summary(none, Translator("zh")) == "全部项目（未筛选）"
+    assert deck_common.filters_summary(none, Translator("zh")) == "全部项目（未筛选）"
     some = {**none, "region": "4403", "year_from": 2021, "category": "反诈", "evaluator_type": "第三方评价"}
-    assert export.filters_summary(some, Translator("zh"), "广东省 / 深圳市", False) == \
+    assert deck_common.filters_summary(some, Translator("zh"), "广东省 / 深圳市", False) == \
         "地区 广东省 / 深圳市 · 2021—… 年 · 类别 反诈 · 评价方式 第三方评价 · 不含示例数据"
-    assert export.filters_summary({**none, "region": "4403", "year_to": 2023}, Translator("en")) == \
+    assert deck_common.filters_summary({**none, "region": "4403", "year_to": 2023}, Translator("en")) == \
         "region code 4403 · years …—2023"
-    assert export.filters_summary(none, Translator("en"), None, True) == "All projects (no filter)"
+    assert deck_common.filters_summary(none, Translator("en"), None, True) == "All projects (no filter)"
 
 
 def test_deck_command_writes_the_decks(tmp_path, capsys):
