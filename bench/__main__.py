@@ -3,7 +3,7 @@
     python -m bench                       # 1 000, 10 000 and 100 000 projects (≈ 20 min on 2 cores)
     python -m bench --sizes 1000          # a quick run
     python -m bench --only queries,pages  # some of the measures
-    python -m bench --sizes 100000 --only memory   # the app's peak memory after every page (≈ 1 min)
+    python -m bench --sizes 100000 --only memory   # the app's peak memory after every page (≈ 20 s)
 
 For each size: generate the lake if it is not there (bench/generate.py), compact it as an operator
 would after loading batches (``python -m perfeval compact``; ``--no-compact`` measures the lake as

@@ -4,7 +4,7 @@ One ``streamlit run app.py`` over the lake (deploy/cluster.py AppProcess), and e
 perfeval.pages.PAGES opened in a new session over Streamlit's WebSocket, as a browser's first visit
 would (deploy/probe.py): each page that takes a project both on the bench's sample project
 (``?project=``) and before a project is picked. The peak is the process's VmHWM after the last visit,
-against a hello-world server's after one visit. ``python -m bench --only memory`` (a minute or less at
+against a hello-world server's after one visit. ``python -m bench --only memory`` (≈ 20 s at
 100 000 projects: the app's start and one run of each page).
 
 The browser measure (bench/measure_browser.py) makes the same visits after its own, and reports its
