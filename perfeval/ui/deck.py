@@ -16,6 +16,7 @@ from perfeval.decks.common import DECK_MIME, deck_filename, filters_summary
 from perfeval.decks.portfolio import portfolio_deck
 from perfeval.decks.project import project_deck
 from perfeval.ui import state
+from perfeval.views import sidebar
 
 
 def _query_for_now():
@@ -28,8 +29,7 @@ def portfolio_button(f: state.Filters) -> None:
     """The overview's deck: 10 slides over the projects the filters ``f`` select."""
     t, lang, q = state.tr(), state.lang(), _query_for_now()
     params = f.params()
-    regions = state.query("region_options")  # the sidebar's names of the regions, cached
-    label = dict(zip(regions["prefix"].tolist(), regions["label"].tolist())).get(f.region)
+    label = state.model(sidebar.filter_options)["regions"].get(f.region)  # the sidebar's names of the regions
     text = t("筛选条件：", "Filters: ") + filters_summary(params, t, label, state.scope().include_demo)
     now = dt.datetime.now()
     st.download_button(

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from perfeval.ui import state
+from perfeval.views import sidebar
 
 
 def _sync(widget_key: str, state_key: str):
@@ -27,13 +28,12 @@ def render(filters: bool = True) -> None:
         sb.caption(t("筛选条件不适用于本页，回到其他页面时保持不变。",
                      "The filters do not apply to this page; the other pages keep them."))
         return
-    opts = state.query("filter_options")
+    opts = state.model(sidebar.filter_options)
     sb.header(t("筛选", "Filters"))
 
-    # {prefix: label} from queries/region_options.sql, cached like every query (the same options as
-    # perfeval.domain.regions.region_options over filter_options, without a Python loop over its rows)
-    region_rows = state.query("region_options")
-    regions = dict(zip(region_rows["prefix"].tolist(), region_rows["label"].tolist()))
+    # {prefix: label} from queries/region_options.sql (the same options as perfeval.domain.regions.region_options
+    # over filter_options, without a Python loop over its rows)
+    regions = opts["regions"]
     region_keys = [None, *regions]
     cur = st.session_state.get("f_region")
     sb.selectbox(t("地区", "Region"), region_keys,
@@ -41,10 +41,7 @@ def render(filters: bool = True) -> None:
                  format_func=lambda k: t("全部地区", "All regions") if k is None else regions[k],
                  key="w_region", on_change=_sync("w_region", "f_region"))
 
-    if len(opts):
-        lo, hi = int(opts["year_min"].min()), int(opts["year_max"].max())
-    else:
-        lo, hi = 2020, 2025
+    lo, hi = opts["years"]
     y0 = st.session_state.get("f_year_from") or lo
     y1 = st.session_state.get("f_year_to") or hi
     y0, y1 = max(lo, min(y0, hi)), max(lo, min(y1, hi))
@@ -55,13 +52,13 @@ def render(filters: bool = True) -> None:
             st.session_state["f_year_to"] = None if b == hi else b
         sb.slider(t("评价期（年）", "Evaluated years"), lo, hi, (y0, y1), key="w_years", on_change=years_cb)
 
-    cats = [None, *sorted(opts["category"].dropna().unique())] if len(opts) else [None]
+    cats = [None, *opts["categories"]]
     cur = st.session_state.get("f_category")
     sb.selectbox(t("项目类别", "Category"), cats, index=cats.index(cur) if cur in cats else 0,
                  format_func=lambda k: t("全部类别", "All categories") if k is None else k,
                  key="w_category", on_change=_sync("w_category", "f_category"))
 
-    evs = [None, *sorted(opts["evaluator_type"].dropna().unique())] if len(opts) else [None]
+    evs = [None, *opts["evaluators"]]
     cur = st.session_state.get("f_evaluator_type")
     sb.selectbox(t("评价方式", "Evaluator type"), evs, index=evs.index(cur) if cur in evs else 0,
                  format_func=lambda k: t("全部", "All") if k is None else k,

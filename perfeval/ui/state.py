@@ -6,7 +6,7 @@ they survive page switches; every run writes them back to the URL so a link repr
 """
 from __future__ import annotations
 
-import importlib
+import functools
 import pathlib
 
 import pandas as pd
@@ -16,6 +16,7 @@ from perfeval import config
 from perfeval.data.gate import DataGate, Scope
 from perfeval.data.lake import Lake
 from perfeval.text.i18n import Translator
+from perfeval.ui.model_cache import ModelCache
 from perfeval.views.common import Filters, Links
 
 # URL parameter ↔ session key; the page-specific ones (project, projects, districts) are pages' own.
@@ -35,7 +36,7 @@ def data_dir() -> pathlib.Path:
     return config.data_dir()
 
 
-@st.cache_resource(show_spinner=False)
+@functools.cache
 def _gate(path: str) -> DataGate:
     return DataGate(Lake(path))
 
@@ -69,25 +70,24 @@ def cached_query(path: str, name: str, params: dict, sc: Scope, version: str) ->
     return _cached(path, name, tuple(sorted(params.items())), sc.key(), version, sc)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _model(module: str, name: str, kwargs: tuple, path: str, scope_key: tuple, version: str, _scope: Scope):
-    # every input of the model is in the key: its own arguments, and who asks over which lake version
-    # (``q`` is bound to exactly these); the model is found by name so that the key holds no function object
-    build = getattr(importlib.import_module(module), name)
-
-    def q(query_name: str, **params) -> pd.DataFrame:
-        return _cached(path, query_name, tuple(sorted(params.items())), scope_key, version, _scope)
-
-    return build(q, **dict(kwargs))
+_model = ModelCache(max_entries=256)
 
 
 def model(build, **kwargs):
-    """``build(q, **kwargs)`` (a page model of perfeval.views) for this viewer, cached on its arguments, the
-    viewer's scope, the lake and the lake's version: a rerun, or another viewer with the same scope and
-    arguments, takes it from the cache. ``q`` is `query` bound to this viewer and version."""
-    g, sc = gate(), scope()
-    return _model(build.__module__, build.__qualname__, tuple(sorted(kwargs.items())), str(data_dir()),
-                  sc.key(), g.version(), sc)
+    """``build(q, **kwargs)`` (a page model of perfeval.views) for this viewer: cached on the model's module and
+    name, its arguments (hashable values: str, numbers, None, tuples, frozen dataclasses such as `Filters`),
+    the lake, the viewer's scope and the lake's version, so that a rerun, or another viewer with the same scope
+    and arguments, takes it from the cache (`perfeval.ui.model_cache`). ``q`` is `query` bound to this viewer
+    and version. The result is shared: draw it, never change it."""
+    path, sc, version = str(data_dir()), scope(), gate().version()
+    args = tuple(sorted(kwargs.items()))
+    scope_key = sc.key()
+
+    def q(query_name: str, **params) -> pd.DataFrame:
+        return _cached(path, query_name, tuple(sorted(params.items())), scope_key, version, sc)
+
+    return _model.get((build.__module__, build.__qualname__, args, path, scope_key, version),
+                      lambda: build(q, **kwargs))
 
 
 def lang() -> str:

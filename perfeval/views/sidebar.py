@@ -1,0 +1,19 @@
+"""The sidebar's filter options as a page model (pure): the regions, the years, the categories and the evaluator
+types of the projects the viewer may see."""
+from __future__ import annotations
+
+DEFAULT_YEARS = (2020, 2025)  # the year slider's range when no project is visible
+
+
+def filter_options(q) -> dict:
+    """{"regions": {prefix: label} (queries/region_options.sql: province, city, district, in code order),
+    "years": (first, last) evaluated year, "categories": [...], "evaluators": [...]} of the visible projects."""
+    opts = q("filter_options")
+    regions = q("region_options")
+    years = ((int(opts["year_min"].min()), int(opts["year_max"].max())) if len(opts) else DEFAULT_YEARS)
+    return {
+        "regions": dict(zip(regions["prefix"].tolist(), regions["label"].tolist())),
+        "years": years,
+        "categories": sorted(opts["category"].dropna().unique()) if len(opts) else [],
+        "evaluators": sorted(opts["evaluator_type"].dropna().unique()) if len(opts) else [],
+    }
