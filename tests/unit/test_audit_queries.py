@@ -21,6 +21,7 @@ import pytest
 from perfeval.data.gate import DataGate, Scope
 from perfeval.data.lake import Lake
 from perfeval.domain import audit, scoring
+from perfeval.domain.audit import loading
 from tests.conftest import DATA, ROOT
 from tests.lakes import write_table
 
@@ -250,7 +251,7 @@ def test_records_and_rules_are_what_pandas_and_scoring_give():
 def test_rows_by_project_are_the_rows_of_the_project():
     gate, scope = DataGate(Lake(DATA)), Scope.everything()
     df = gate.query("audit_indicator_values", scope, project_id=None)
-    by = audit._ByProject(df)
+    by = audit.ByProject(df)
     for pid in [*df["project_id"].unique()[:5], "no-such-project"]:
         want = df[df["project_id"] == pid].reset_index(drop=True)
         pd.testing.assert_frame_equal(by.rows(pid), want)
@@ -301,6 +302,6 @@ def test_cli_output_is_the_same_in_batches(monkeypatch):
         return buf.getvalue()
 
     whole_json, whole_text = run("--json"), run("--lang", "en")
-    monkeypatch.setattr(audit, "BATCH_PROJECTS", 1)
+    monkeypatch.setattr(loading, "BATCH_PROJECTS", 1)
     assert run("--json") == whole_json and run("--lang", "en") == whole_text
     assert len(json.loads(whole_json)["projects"]) > 3
