@@ -15,7 +15,7 @@ Commands (each takes ``--data PATH``, the lake folder; default $PERFEVAL_DATA, e
                                      check an .xlsx / CSV / Parquet upload against the schema and the
                                      lake and, if nothing is wrong, write it as the new batch
                                      imports/<id>/; exit 1 on problems (perfeval.data.ingest)
-    template OUT.xlsx [--lang zh|en] the import template to fill in (perfeval.data.ingest)
+    template OUT.xlsx [--lang zh|en] the import template to fill in (perfeval.data.template)
     batches [--withdrawn] [--json]   the imported batches, newest first (perfeval.data.batches)
     withdraw ID                      move an imported batch to _archive/imports/ (refused while other
                                      rows depend on it)

@@ -1,9 +1,9 @@
 """The commands that manage the data: ``import`` (check a workbook, CSV or Parquet file and write it as a new batch,
-perfeval.data.ingest), ``template`` (the workbook to fill in), ``batches`` and ``withdraw`` (list the imported
-batches, move one to ``_archive/imports/``, perfeval.data.batches), ``compact`` (merge each table's Parquet
-files, perfeval.data.compact) and ``demo`` (rewrite the demonstration portfolio's Parquet files,
-perfeval.data.demo). The three that change the lake (import, withdraw, compact) change or delete no file: they
-add a batch folder, or move files to ``_archive/``."""
+perfeval.data.ingest), ``template`` (the workbook to fill in, perfeval.data.template), ``batches`` and
+``withdraw`` (list the imported batches, move one to ``_archive/imports/``, perfeval.data.batches), ``compact``
+(merge each table's Parquet files, perfeval.data.compact) and ``demo`` (rewrite the demonstration portfolio's
+Parquet files, perfeval.data.demo). The three that change the lake (import, withdraw, compact) change or delete
+no file: they add a batch folder, or move files to ``_archive/``."""
 from __future__ import annotations
 
 import argparse
@@ -15,8 +15,11 @@ import time
 from perfeval.cli.common import print_problems
 from perfeval.data import compact, demo
 from perfeval.data.batches import WithdrawRefused, list_batches, withdraw
-from perfeval.data.ingest import IMPORT_TABLES, ImportRefused, commit, stage, template_workbook
+from perfeval.data.ingest import ImportRefused, commit
 from perfeval.data.lake import Lake
+from perfeval.data.staging import stage
+from perfeval.data.template import template_workbook
+from perfeval.data.upload import IMPORT_TABLES
 
 
 # ------------------------------------------------------------------------------------------ import, template

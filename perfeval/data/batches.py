@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from perfeval.data import schema
-from perfeval.data.ingest import IMPORTS_DIR, UPLOAD_DIR, check_batch_id, locked
+from perfeval.data.batch_folder import IMPORTS_DIR, UPLOAD_DIR, check_batch_id, locked
 from perfeval.data.lake import COMPACTED_PREFIX, Lake, supersedes
 
 ARCHIVE = pathlib.PurePath("_archive", "imports")

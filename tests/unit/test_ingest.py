@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from perfeval import cli
-from perfeval.data import ingest, schema
+from perfeval.data import ingest, schema, staging, upload
 from perfeval.data.checks import as_text
 from perfeval.data.cross import LakeIndex, cross_check
 from perfeval.data.gate import DataGate, Scope
@@ -186,8 +186,8 @@ def test_cells_typed_by_excel_are_checked_as_their_text(lake):
     (dt.datetime(2023, 6, 30, 12, 5), "2023-06-30 12:05:00"), (" x ", " x "), (None, ""), ("", ""),
 ])
 def test_a_cell_becomes_the_text_validate_makes_of_the_same_parquet_value(value, text):
-    assert ingest._cell_text(value) == text
-    assert ingest._column_text([value, "a"]) == [text, "a"]
+    assert upload.cell_text(value) == text
+    assert upload.column_text([value, "a"]) == [text, "a"]
     parquet = pd.Timestamp(value) if isinstance(value, dt.datetime) else value
     assert as_text(pd.Series([parquet, "a"], dtype=object)).tolist() == [text, "a"]
 
@@ -474,7 +474,7 @@ def test_the_fast_lake_context_finds_exactly_what_lakeindex_finds(tmp_path):
             return super().checked(table) + ([staged.document] if table == "documents" else [])
 
     expected = cross_check(list(staged.targets), Whole(root))
-    context = ingest.ImportContext(root, ingest._project_ids(staged.targets), {"documents": [staged.document]})
+    context = staging.ImportContext(root, staging.project_ids_of(staged.targets), {"documents": [staged.document]})
     got = cross_check(list(staged.targets), context)
     assert got == expected
     assert {"duplicate_key_lake", "parent_level", "parent_missing", "unknown_reference", "budget_both",
