@@ -1,5 +1,6 @@
 """The project pickers: "focus on one project" on the budget, outcomes and satisfaction pages (``pick``),
-and the project page's own (``pick_project``).
+and the project page's own (``pick_project``). They only draw: what they list and say is made by the page
+models of perfeval.views.focus (cached per filters, search, scope and data version).
 
 ``?project=<id>`` in the URL focuses the page on that project; no parameter means every project the sidebar
 filters select. The widget and the URL are kept in step both ways: a link sets the widget, a choice in
@@ -16,9 +17,10 @@ import pandas as pd
 import streamlit as st
 
 from perfeval.ui import common, state
+from perfeval.views import focus as focus_view
 from perfeval.views import picker
 
-ALL = "__all__"  # the "every selected project" option (a None option would read as "nothing chosen")
+ALL = focus_view.ALL  # the "every selected project" option (a None option would read as "nothing chosen")
 
 
 def _to_url(widget_key: str):
@@ -47,42 +49,30 @@ def search_box(where, total: int, key: str) -> str | None:
 
 
 def pick(projects: pd.DataFrame, widget_key: str) -> str | None:
-    """Draw the picker over ``projects`` (project_id, name; the page's order); return the focused id or None (all).
+    """Draw the picker over the projects the sidebar's filters select (``projects``: `selected_projects`'
+    rows, which the model reads the same way); return the focused id or None (all).
 
-    A ``?project=`` that is not among ``projects`` (unknown, out of scope or filtered out) is reported and
-    the page falls back to every selected project. The select box holds at most ``picker.MAX_OPTIONS``
-    projects (and the linked one); with more, a search box finds the others.
+    A ``?project=`` that is not among them (unknown, out of scope or filtered out) is reported and the page
+    falls back to every selected project. The select box holds at most ``picker.MAX_OPTIONS`` projects (and
+    the linked one); with more, a search box finds the others.
     """
-    t = state.tr()
-    wanted = st.query_params.get("project") or None
-    linked = projects["project_id"] == wanted if wanted else None
-    if wanted and not linked.any():
-        st.warning(t(f"项目 “{wanted}” 不存在、不在您的查看范围内或不符合当前筛选条件，下面显示全部所选项目。",
-                     f"Project “{wanted}” does not exist, is outside your scope or does not match the filters; "
-                     f"showing every selected project."))
-        wanted = None
-    total = len(projects)
-    capped = total > picker.MAX_OPTIONS
-    c_list, c_search = st.columns([3, 2]) if capped else (st, None)
-    search = search_box(c_search, total, f"{widget_key}_search")
-    if search is None:
-        short, matches = projects.head(picker.MAX_OPTIONS), total
-    else:
-        short = state.query("project_search", **state.filters().params(), search=search, limit=picker.MAX_OPTIONS)
-        matches = int(short["matches"].iloc[0]) if len(short) else 0
-    short_ids = short["project_id"].tolist()
-    names = dict(zip(short_ids, short["name"].tolist()))
-    if wanted and wanted not in names:
-        names[wanted] = projects.loc[linked, "name"].iloc[0]
-    options = picker.options(short_ids, wanted, first=[ALL])
+    args = {"filters": state.filters(), "wanted": st.query_params.get("project") or None, "lang": state.lang()}
+    v = state.model(focus_view.picker_view, search=None, **args)
+    if v["warning"]:
+        st.warning(v["warning"])
+    c_list, c_search = st.columns([3, 2]) if v["capped"] else (st, None)
+    search = search_box(c_search, v["total"], f"{widget_key}_search")
+    if search is not None:
+        v = state.model(focus_view.picker_view, search=search, **args)
+    wanted = v["wanted"]
     if st.session_state.get(widget_key) != (wanted or ALL):
         st.session_state[widget_key] = wanted or ALL
-    label_all = t(f"全部所选项目（{total:,} 个）", f"All selected projects ({total:,})")
-    chosen = c_list.selectbox(t("项目", "Project"), options, key=widget_key, on_change=_to_url(widget_key),
+    names, label_all = v["names"], v["label_all"]
+    chosen = c_list.selectbox(state.tr()("项目", "Project"), v["options"], key=widget_key,
+                              on_change=_to_url(widget_key),
                               format_func=lambda k: label_all if k == ALL else names.get(k, k))
-    note = picker.list_note(len(short_ids), matches, total, search, state.lang())
-    if note:
-        c_list.caption(note)
+    if v["note"]:
+        c_list.caption(v["note"])
     return None if chosen == ALL else chosen
 
 
@@ -95,35 +85,22 @@ def pick_project(widget_key: str) -> str:
     search box finds the others. Stops the page when there is no project to show.
     """
     t = state.tr()
-    first = state.query("project_search_by_name", search=None, limit=picker.MAX_OPTIONS)
-    if first.empty:
+    wanted = st.query_params.get("project")
+    current, shown = st.session_state.get("f_project"), st.session_state.get(widget_key)
+    ids = tuple(x if isinstance(x, str) else None for x in (wanted, current, shown))
+    v = state.model(focus_view.project_choices, search=None, ids=ids, lang=state.lang())
+    if v["empty"]:
         st.title(t("项目详情", "Project"))
         st.info(t("没有可查看的项目。", "No project to show."))
         st.stop()
-    total = int(first["matches"].iloc[0])
-    labels = dict(zip(first["project_id"].tolist(), first["name"].tolist()))
-
-    def name(pid) -> str | None:
-        """The name of a visible project, None when ``pid`` is not one (the list may lack a visible one)."""
-        if not isinstance(pid, str) or not pid:
-            return None
-        if pid not in labels:
-            facts = state.query("project_facts", project_id=pid)
-            if facts.empty:
-                return None
-            labels[pid] = facts["name"].iloc[0]
-        return labels[pid]
 
     def visible(pid) -> bool:
-        return name(pid) is not None
+        return isinstance(pid, str) and pid in v["labels"]
 
-    wanted = st.query_params.get("project")
     if wanted and not visible(wanted):
         st.error(t(f"找不到项目 “{wanted}”（不存在或不在您的查看范围内）。",
                    f"Project “{wanted}” not found (it does not exist or is outside your scope)."))
-    current = st.session_state.get("f_project")
-    default = wanted if visible(wanted) else (current if visible(current) else first["project_id"].iloc[0])
-    shown = st.session_state.get(widget_key)
+    default = wanted if visible(wanted) else (current if visible(current) else v["first"])
     if not visible(shown) or (visible(wanted) and wanted != shown):
         st.session_state[widget_key] = default
 
@@ -131,20 +108,15 @@ def pick_project(widget_key: str) -> str:
         # rewrite the URL in the callback, so the next run does not snap back to the old ?project=
         st.query_params["project"] = st.session_state[widget_key]
 
-    capped = total > picker.MAX_OPTIONS
-    c_list, c_search = st.columns([3, 2]) if capped else (st, None)
-    search = search_box(c_search, total, f"{widget_key}_search")
-    if search is None:
-        short, matches = first, total
-    else:
-        short = state.query("project_search_by_name", search=search, limit=picker.MAX_OPTIONS)
-        matches = int(short["matches"].iloc[0]) if len(short) else 0
-        labels.update(zip(short["project_id"].tolist(), short["name"].tolist()))
-    options = picker.options(short["project_id"].tolist(), st.session_state[widget_key])
-    pid = c_list.selectbox(t("项目", "Project"), options, format_func=labels.get, key=widget_key, on_change=to_url)
-    note = picker.list_note(len(short), matches, total, search, state.lang())
-    if note:
-        c_list.caption(note)
+    c_list, c_search = st.columns([3, 2]) if v["capped"] else (st, None)
+    search = search_box(c_search, v["total"], f"{widget_key}_search")
+    if search is not None:
+        v = state.model(focus_view.project_choices, search=search, ids=ids, lang=state.lang())
+    options = picker.options(v["short"], st.session_state[widget_key])
+    pid = c_list.selectbox(t("项目", "Project"), options, format_func=v["labels"].get, key=widget_key,
+                           on_change=to_url)
+    if v["note"]:
+        c_list.caption(v["note"])
     return pid
 
 
@@ -154,7 +126,7 @@ def selected_projects(title_zh: str, title_en: str) -> pd.DataFrame:
     When there are none, the page gets its title and a note, and stops.
     """
     t = state.tr()
-    projects = state.query("budget_projects", **state.filters().params(), project_id=None)
+    projects = state.model(focus_view.selected, filters=state.filters())
     if projects.empty:
         state.write_url()
         common.page_header(t(title_zh, title_en), projects)
@@ -165,7 +137,11 @@ def selected_projects(title_zh: str, title_en: str) -> pd.DataFrame:
 
 def focus(projects: pd.DataFrame, pid: str | None) -> tuple[pd.DataFrame, dict | None]:
     """(the rows the page shows, the focused project's row or None when it shows every selected project)."""
-    if pid is None:
-        return projects, None
-    sel = projects[projects["project_id"] == pid]
-    return sel, sel.iloc[0].to_dict()
+    return focus_view.focused(projects, pid)
+
+
+def header(title_zh: str, title_en: str, pid: str | None) -> dict:
+    """A focus page's title (with the focused project's name) and the data kinds it shows
+    (perfeval.views.focus.header), for ``common.page_header(v["title"], kinds=v["kinds"])``."""
+    return state.model(focus_view.header, filters=state.filters(), project_id=pid, title_zh=title_zh,
+                       title_en=title_en, lang=state.lang())
