@@ -2,15 +2,14 @@
 nothing is wrong and the person confirms, a new batch in the lake that every page reads at once.
 
 Nothing is written before the confirmation, a refused upload writes nothing, and a batch is never
-changed afterwards (perfeval.data.ingest, docs/data-model.md "Importing data"). The page draws no chart.
+changed afterwards (perfeval.data.ingest, docs/data-model.md "Importing data"). The page draws no chart;
+what it says of an upload is made by its page model, perfeval.views.imports.
 """
 import streamlit as st
 
 from perfeval.data import ingest
 from perfeval.ui import state, upload
 from perfeval.views import imports as ingest_view
-
-PREVIEW_ROWS = 20
 
 t = state.tr()
 lang = state.lang()
@@ -56,13 +55,10 @@ digest = upload.digest(data)
 done = st.session_state.setdefault("imported", {})  # digest of an upload imported in this session → batch
 withdrawn = st.session_state.pop("withdrawn", None)  # (file, batch) just withdrawn: said once
 if withdrawn:
-    st.info(t(f"「{withdrawn[0]}」的导入（批次 {withdrawn[1]}）已撤回：已移至归档，可恢复。下方为该文件重新检查的结果。",
-              f"The import of “{withdrawn[0]}” (batch {withdrawn[1]}) was withdrawn: moved to the archive, it can "
-              "be restored. Below, the file checked again."))
+    st.info(ingest_view.withdrawn(*withdrawn, lang))
 if digest in done:
     batch_id, rows = done[digest]
-    st.success(t(f"已导入「{file.name}」为批次 {batch_id}：", f"“{file.name}” was imported as batch {batch_id}: ")
-               + ingest_view.rows_summary(rows, lang))
+    st.success(ingest_view.imported(file.name, batch_id, rows, lang))
     c1, c2 = st.columns([1, 1])
     c1.page_link("app_pages/overview.py", label=t("📊 查看总览", "📊 Open the overview"))
     if c2.button(t("↩️ 撤回本次导入", "↩️ Withdraw this import"), key="withdraw",
@@ -81,36 +77,31 @@ if digest in done:
 
 with st.spinner(t("正在检查…", "Checking…")):
     staged = upload.stage(file.name, data, digest)
+v = ingest_view.checked(staged, lang)
 
-if not staged.ok:
-    st.error(ingest_view.problems_headline(staged.problems, lang))
-    table = ingest_view.problem_table(staged.problems, lang)
-    st.dataframe(table, hide_index=True, width="stretch",
+if not v["ok"]:
+    st.error(v["headline"])
+    st.dataframe(v["table"], hide_index=True, width="stretch",
                  column_config={k: (st.column_config.NumberColumn(t(zh, en), format="%d") if k == "row"
                                     else st.column_config.TextColumn(t(zh, en), width="large" if k == "message"
                                                                      else None))
                                 for k, zh, en in ingest_view.PROBLEM_COLUMNS})
-    st.download_button(t("⬇️ 下载问题清单（CSV）", "⬇️ Download the problems (CSV)"),
-                       data=ingest_view.problems_csv(staged.problems),
-                       file_name=f"{file.name}.problems.csv", mime="text/csv", key="problems_csv")
+    st.download_button(t("⬇️ 下载问题清单（CSV）", "⬇️ Download the problems (CSV)"), data=v["csv"],
+                       file_name=v["csv_name"], mime="text/csv", key="problems_csv")
     st.stop()
 
-st.success(t("检查通过，可以导入：", "No problems found; ready to import: ") + ingest_view.rows_summary(staged.rows, lang))
-not_real = ingest_view.not_real_kinds(staged.frames)
-if not_real:
-    st.warning(t("⚠️ 本文件含非真实数据（数据来源类型：", "⚠️ This file holds data that are not real (source kinds: ")
-               + t("、", ", ").join(not_real) + t("），导入后各页面会标示。", "); every page will mark them."))
-for name, df in staged.frames.items():
-    with st.expander(ingest_view.table_label(name, lang) + t(f"：{len(df):,} 行", f": {len(df):,} rows")):
-        st.dataframe(df.head(PREVIEW_ROWS), hide_index=True, width="stretch")
-        if len(df) > PREVIEW_ROWS:
-            st.caption(t(f"仅显示前 {PREVIEW_ROWS} 行。", f"The first {PREVIEW_ROWS} rows only."))
+st.success(v["success"])
+if v["not_real"]:
+    st.warning(v["not_real"])
+for title, preview, note in v["previews"]:
+    with st.expander(title):
+        st.dataframe(preview, hide_index=True, width="stretch")
+        if note:
+            st.caption(note)
 
 writable = upload.lake_writable()
 if not writable:
-    st.warning(t(f"数据目录 {state.data_dir()} 不可写，本服务不能导入；请联系管理员。",
-                 f"The data folder {state.data_dir()} is read-only: this server cannot import. Ask the "
-                 "administrator."))
+    st.warning(ingest_view.read_only(str(state.data_dir()), lang))
 if st.button(t("确认导入", "Import"), type="primary", disabled=not writable, key="commit"):
     try:
         batch = upload.commit(staged)

@@ -1,7 +1,9 @@
-"""What the import page shows of an upload, as pure functions: the problems as a table and as a CSV a
-person can open in Excel beside the workbook, and what a batch holds, in words.
+"""The import page's model, as pure functions: what it shows of an upload (`checked`: the problems as a
+table and as a CSV a person can open in Excel beside the workbook, or what the upload holds and a preview of
+each table), of the imports this session made and withdrew, and of the lake's batches, in words.
 
-The page (app_pages/import.py) only lays these out; perfeval.data.ingest reads, checks and writes.
+The page (app_pages/import.py) only lays these out; perfeval.data.ingest reads, checks and writes, and
+perfeval.ui.upload calls it (cached per file and lake version).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from perfeval.text.i18n import Translator
 # columns of the problem table: (key, zh, en)
 PROBLEM_COLUMNS = (("file", "文件 / 工作表", "File / sheet"), ("row", "行", "Row"), ("column", "列", "Column"),
                    ("value", "值", "Value"), ("message", "问题", "Problem"))
+PREVIEW_ROWS = 20  # rows of each table of an upload shown before the import
 
 
 def table_label(name: str, lang: str) -> str:
@@ -90,3 +93,52 @@ def batches_table(infos, lang: str) -> pd.DataFrame:
         when = f"{m[1]}-{m[2]}-{m[3]} {m[4]}:{m[5]}" if m else ""
         rows.append({"batch": b.id, "when": when, "file": "、".join(b.uploads), "rows": rows_summary(b.rows, lang)})
     return pd.DataFrame(rows, columns=["batch", "when", "file", "rows"])
+
+
+def checked(staged, lang: str) -> dict:
+    """What the page shows of an upload read and checked (perfeval.data.ingest.Staged).
+
+    With problems: ok False, headline (the error), table (`problem_table`), csv (`problems_csv`) and
+    csv_name. Without: ok True, success (what it holds), not_real (the warning on rows that are not real
+    data, or None) and previews: (expander title, the table's first PREVIEW_ROWS rows, the caption saying
+    so or None) per table.
+    """
+    t = Translator(lang)
+    if not staged.ok:
+        return {"ok": False, "headline": problems_headline(staged.problems, lang),
+                "table": problem_table(staged.problems, lang), "csv": problems_csv(staged.problems),
+                "csv_name": f"{staged.filename}.problems.csv"}
+    not_real = not_real_kinds(staged.frames)
+    return {
+        "ok": True,
+        "success": t("检查通过，可以导入：", "No problems found; ready to import: ") + rows_summary(staged.rows, lang),
+        "not_real": (t("⚠️ 本文件含非真实数据（数据来源类型：", "⚠️ This file holds data that are not real (source kinds: ")
+                     + t("、", ", ").join(not_real) + t("），导入后各页面会标示。", "); every page will mark them.")
+                     if not_real else None),
+        "previews": [(table_label(name, lang) + t(f"：{len(df):,} 行", f": {len(df):,} rows"), df.head(PREVIEW_ROWS),
+                      t(f"仅显示前 {PREVIEW_ROWS} 行。", f"The first {PREVIEW_ROWS} rows only.")
+                      if len(df) > PREVIEW_ROWS else None)
+                     for name, df in staged.frames.items()],
+    }
+
+
+def imported(filename: str, batch_id: str, rows: dict[str, int], lang: str) -> str:
+    """The line saying an upload was imported as a batch, and what it holds."""
+    t = Translator(lang)
+    return (t(f"已导入「{filename}」为批次 {batch_id}：", f"“{filename}” was imported as batch {batch_id}: ")
+            + rows_summary(rows, lang))
+
+
+def withdrawn(filename: str, batch_id: str, lang: str) -> str:
+    """The line saying an import was just withdrawn (and that the file is checked again below)."""
+    t = Translator(lang)
+    return t(f"「{filename}」的导入（批次 {batch_id}）已撤回：已移至归档，可恢复。下方为该文件重新检查的结果。",
+             f"The import of “{filename}” (batch {batch_id}) was withdrawn: moved to the archive, it can "
+             "be restored. Below, the file checked again.")
+
+
+def read_only(folder: str, lang: str) -> str:
+    """The warning when this server may not write to the lake folder."""
+    t = Translator(lang)
+    return t(f"数据目录 {folder} 不可写，本服务不能导入；请联系管理员。",
+             f"The data folder {folder} is read-only: this server cannot import. Ask the administrator.")
