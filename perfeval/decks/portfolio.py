@@ -35,6 +35,7 @@ from perfeval.decks.common import (
     project_name,
     title_slide,
 )
+from perfeval.decks.fitting import clip
 from perfeval.decks.slides import (
     ACCENT,
     BODY_PT,
@@ -43,7 +44,6 @@ from perfeval.decks.slides import (
     SMALL_PT,
     Card,
     Deck,
-    clip,
 )
 from perfeval.domain import budget, compare
 from perfeval.domain.portfolio import portfolio_kpis, sources_note

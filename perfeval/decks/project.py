@@ -34,6 +34,7 @@ from perfeval.decks.common import (
     project_name,
     title_slide,
 )
+from perfeval.decks.fitting import clip, fit_lines, text_width
 from perfeval.decks.slides import (
     ACCENT,
     BODY_PT,
@@ -43,9 +44,6 @@ from perfeval.decks.slides import (
     SMALL_PT,
     Card,
     Deck,
-    clip,
-    fit_lines,
-    text_width,
 )
 from perfeval.domain import audit, budget, outcomes, scoring, survey
 from perfeval.domain.facts import period, project_facts

@@ -1,30 +1,16 @@
-"""Building blocks of the PPTX decks (perfeval.decks.export): a 16:9 deck with titled slides, text boxes, tables
-and native PowerPoint charts, Chinese fonts set everywhere, text cut to fit its box. No data access.
+"""Building blocks of the PPTX decks (perfeval.decks.portfolio and perfeval.decks.project): a 16:9 deck with
+titled slides, text boxes, KPI cards, tables and native PowerPoint charts (`Deck`, `Card`), and the slides'
+geometry (EMU), type sizes (pt) and colours. No data access.
 
-Fonts. python-pptx writes only a run's latin face; PowerPoint, WPS and LibreOffice then choose the face for
-Chinese characters from the theme's East-Asian font, which in python-pptx's default template is empty, with
-a Japanese face (ＭＳ Ｐゴシック) first in the script list — Chinese came out in a Japanese face. Every run,
-default run and chart text here therefore names its latin, East-Asian (``a:ea``) and complex-script
-(``a:cs``) face explicitly, and the theme's East-Asian font is set too (for text a person adds later).
-The face is Microsoft YaHei (微软雅黑): on every Chinese Windows since Vista and installed with Office, so
-PowerPoint and WPS on the police's Windows desktops have it. ``charset="-122"`` (GB2312, 134 as a signed
-byte) and the face's PANOSE tell a viewer without it (WPS or LibreOffice on 麒麟 / 统信 UOS) that the text is
-Simplified Chinese, so it substitutes a Simplified Chinese face (Noto Sans CJK SC / 思源黑体 there), not a
-Japanese one; each run's ``lang`` (zh-CN) says the same.
-
-Fitting. python-pptx cannot measure text, so widths are estimated conservatively (a CJK character one em,
-a Latin letter or digit about 0.6 em, 10 % more in bold; YaHei's Latin letters and digits are narrower) and text is
-cut with "…" to the lines its box holds. Paragraphs get an exact line spacing (1.3 em), so a box's height
-is known whatever face a viewer substitutes; table cells are kept to one line, so rows never grow past
-the slide.
+The faces every run names are perfeval.decks.fonts's; text is measured and cut to fit its box with
+perfeval.decks.fitting (a box's font shrinks first, then its text is cut with "…"; table cells are kept to
+one line, so rows never grow past the slide).
 """
 from __future__ import annotations
 
 import datetime
 import io
 import math
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from lxml import etree
@@ -39,14 +25,18 @@ from pptx.enum.chart import (
 )
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-FONT = "Microsoft YaHei"            # 微软雅黑 (see the module's docstring)
-FONT_PANOSE = "020B0503020204020204"
-FONT_CHARSET = "-122"               # GB2312_CHARSET (134) as a signed byte
-FONT_PITCH = "34"                   # variable pitch, swiss family
+from perfeval.decks.fitting import (
+    LINE,
+    clip,
+    fit_lines,
+    fit_paragraphs,
+    lines_needed,
+    text_width,
+)
+from perfeval.decks.fonts import FONT, apply_fonts, theme_fonts
 
 SLIDE_W = Emu(12192000)             # 16:9 (13.333 in), PowerPoint's widescreen size
 SLIDE_H = Inches(7.5)
@@ -60,7 +50,6 @@ TITLE_PT = 28
 BODY_PT = 16
 SMALL_PT = 14                       # the smallest text on a slide but the footer (projector: ≥ 14 pt)
 FOOTER_PT = 12
-LINE = 1.3                          # exact line spacing, in ems
 BOX_MARGIN = Inches(0.05)           # text box insets (left/right/top/bottom)
 
 INK = "24292F"
@@ -73,166 +62,17 @@ BADGE_FILL = "BC4C00"
 LIGHT_GREY = "D0D7DE"
 
 
-# -- text measuring and cutting -----------------------------------------------------------------------
-
-_NARROW = {".": 0.36, ",": 0.36, ":": 0.36, ";": 0.36, "'": 0.3, "|": 0.3, "!": 0.32, "i": 0.3, "l": 0.3,
-           "j": 0.3, "%": 0.9, "W": 0.95, "M": 0.9, "m": 0.9, "w": 0.8, "—": 1.0, "…": 1.0}
-
-
-def _char_em(c: str) -> float:
-    if unicodedata.east_asian_width(c) in ("W", "F"):
-        return 1.0
-    if c == " ":
-        return 0.3
-    if c in _NARROW:
-        return _NARROW[c]
-    if c.isupper():
-        return 0.72
-    if c.isdigit():
-        return 0.64
-    return 0.62
-
-
-def _is_wide(c: str) -> bool:
-    return unicodedata.east_asian_width(c) in ("W", "F")
-
-
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Estimated width of ``text`` in points at ``size`` pt (conservative: rather too wide than too narrow).
-    A quarter em is added where Chinese meets a Latin letter or digit: PowerPoint, WPS and LibreOffice space
-    them apart (autospace)."""
-    text = str(text)
-    em = sum(_char_em(c) for c in text)
-    em += 0.25 * sum(1 for a, b in zip(text, text[1:])
-                     if _is_wide(a) != _is_wide(b) and not a.isspace() and not b.isspace()
-                     and (a.isalnum() or b.isalnum()))
-    return em * size * (1.1 if bold else 1.0)
-
-
-def clip(text, width: float, size: float, bold: bool = False) -> str:
-    """``text`` cut with "…" so that it fits ``width`` points on one line."""
-    text = "" if text is None else str(text).replace("\n", " ")
-    if text_width(text, size, bold) <= width:
-        return text
-    lo, hi = 0, len(text)
-    while lo < hi:  # the longest prefix that fits with the ellipsis
-        mid = (lo + hi + 1) // 2
-        if text_width(text[:mid].rstrip() + "…", size, bold) <= width:
-            lo = mid
-        else:
-            hi = mid - 1
-    return text[:lo].rstrip(" ，,、；;：:（(") + "…"
-
-
-_TOKEN = re.compile(r"[A-Za-z0-9%.,:;!?()'\"/+\-–—]+ ?|\s|.", re.S)
-
-
-def lines_needed(text: str, width: float, size: float, bold: bool = False) -> int:
-    """Estimated number of lines ``text`` takes in a box ``width`` points wide (Latin words kept whole, CJK
-    broken anywhere; explicit newlines count)."""
-    total = 0
-    for para in str(text).split("\n"):
-        lines, used = 1, 0.0
-        for tok in _TOKEN.findall(para):
-            w = text_width(tok, size, bold)
-            if used + w > width and used > 0:
-                lines += 1
-                used = text_width(tok.lstrip(), size, bold)
-            else:
-                used += w
-            while used > width:  # a word longer than the line breaks inside it
-                lines += 1
-                used -= width
-        total += lines
-    return total
-
-
-def fit_lines(text, width: float, size: float, max_lines: int, bold: bool = False) -> str:
-    """``text`` cut with "…" so that it takes at most ``max_lines`` lines of ``width`` points."""
-    text = "" if text is None else str(text)
-    if lines_needed(text, width, size, bold) <= max_lines:
-        return text
-    lo, hi = 0, len(text)
-    while lo < hi:  # the longest prefix that fits with the ellipsis
-        mid = (lo + hi + 1) // 2
-        if lines_needed(text[:mid].rstrip() + "…", width, size, bold) <= max_lines:
-            lo = mid
-        else:
-            hi = mid - 1
-    return text[:lo].rstrip(" ，,、；;：:（(") + "…"
-
-
-def has_cjk(text: str) -> bool:
-    return any(unicodedata.east_asian_width(c) in ("W", "F") for c in str(text))
-
-
 def _rgb(hex_colour: str) -> RGBColor:
+    """A colour written "24292F" or "#24292f" as python-pptx takes it."""
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
-
-
-# -- fonts in the XML -------------------------------------------------------------------------------------
-
-_AFTER_FACES = {qn("a:sym"), qn("a:hlinkClick"), qn("a:hlinkMouseOver"), qn("a:rtl"), qn("a:extLst")}
-_FACES = (qn("a:latin"), qn("a:ea"), qn("a:cs"))
-
-
-def set_faces(rpr, lang: str | None = None) -> None:
-    """Name the latin, East-Asian and complex-script face on one ``a:rPr`` / ``a:defRPr`` / ``a:endParaRPr``
-    (in the schema's order: after fill and underline, before sym / hyperlinks)."""
-    for child in list(rpr):
-        if child.tag in _FACES:
-            rpr.remove(child)
-    anchor = next((i for i, child in enumerate(rpr) if child.tag in _AFTER_FACES), len(rpr))
-    for offset, tag in enumerate(("a:latin", "a:ea", "a:cs")):
-        el = etree.Element(qn(tag), typeface=FONT, panose=FONT_PANOSE, pitchFamily=FONT_PITCH,
-                           charset=FONT_CHARSET)
-        rpr.insert(anchor + offset, el)
-    if lang:
-        rpr.set("lang", lang)
-        if lang != "zh-CN":
-            rpr.set("altLang", "zh-CN")
-
-
-def apply_fonts(element, lang: str) -> None:
-    """Every run, default run and end-of-paragraph run under ``element`` gets the faces (runs without
-    properties get them); ``lang`` is the deck's, zh-CN for a run holding Chinese."""
-    tag_lang = "zh-CN" if lang == "zh" else "en-US"
-    for r in element.iter(qn("a:r")):
-        rpr = r.find(qn("a:rPr"))
-        if rpr is None:
-            rpr = etree.Element(qn("a:rPr"))
-            r.insert(0, rpr)
-        t = r.find(qn("a:t"))
-        text = t.text if t is not None and t.text else ""
-        set_faces(rpr, "zh-CN" if has_cjk(text) else tag_lang)
-    for tag in ("a:defRPr", "a:endParaRPr"):
-        for rpr in element.iter(qn(tag)):
-            set_faces(rpr, tag_lang)
-
-
-def _theme_fonts(prs) -> None:
-    """The theme's East-Asian font (majorFont / minorFont) and its Simplified Chinese script entry."""
-    theme = prs.slide_master.part.part_related_by(RT.THEME)
-    root = etree.fromstring(theme.blob)
-    for scheme in ("a:majorFont", "a:minorFont"):
-        for font in root.iter(qn(scheme)):
-            for tag in ("a:latin", "a:ea"):
-                el = font.find(qn(tag))
-                if el is not None:
-                    el.set("typeface", FONT)
-                    el.set("panose", FONT_PANOSE)
-                    el.set("pitchFamily", FONT_PITCH)
-                    el.set("charset", FONT_CHARSET)
-            for el in font.findall(qn("a:font")):
-                if el.get("script") == "Hans":
-                    el.set("typeface", "微软雅黑")
-    theme._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 # -- the deck ---------------------------------------------------------------------------------------------
 
 @dataclass
 class Card:
+    """A KPI card (`Deck.cards`): its label, its value (large), an optional note; ``name`` names the shape."""
+
     label: str
     value: str
     note: str = ""
@@ -249,7 +89,7 @@ class Deck:
         self.prs.slide_width = SLIDE_W
         self.prs.slide_height = SLIDE_H
         self._widen_layouts()
-        _theme_fonts(self.prs)
+        theme_fonts(self.prs)
         self.footer = footer
         self.badge = badge
         cp = self.prs.core_properties
@@ -342,7 +182,7 @@ class Deck:
         paras = [p if isinstance(p, list) else [(str(p), bold, colour)] for p in paragraphs]
         inner_w = (width - 2 * BOX_MARGIN) / 12700
         inner_h = (height - 2 * BOX_MARGIN) / 12700
-        size, paras = _fit_paragraphs(paras, inner_w, inner_h, size, min_size, space_after)
+        size, paras = fit_paragraphs(paras, inner_w, inner_h, size, min_size, space_after)
         tb = slide.shapes.add_textbox(left, top, width, height)
         if name:
             tb.name = name
@@ -658,60 +498,8 @@ def _missing(v) -> bool:
         return False
 
 
-def _fit_paragraphs(paras: list[list[tuple[str, bool, str]]], width: float, height: float, size: float,
-                    min_size: float, space_after: float):
-    """(font size, paragraphs) such that the paragraphs fit ``width`` × ``height`` points: shrink the font
-    down to ``min_size``, then cut the paragraphs that do not fit to the lines left."""
-    def height_of(ps, sz):
-        lines = sum(lines_needed("".join(t for t, _, _ in runs), width, sz,
-                                 any(b for _, b, _ in runs)) for runs in ps)
-        return lines * sz * LINE + max(0, len(ps) - 1) * sz * space_after
-
-    sz = size
-    while sz > min_size and height_of(paras, sz) > height:
-        sz -= 1
-    if height_of(paras, sz) <= height:
-        return sz, paras
-    out: list = []
-    used = 0.0
-    line_h = sz * LINE
-    for runs in paras:
-        text = "".join(t for t, _, _ in runs)
-        bold = any(b for _, b, _ in runs)
-        need = lines_needed(text, width, sz, bold) * line_h
-        gap = sz * space_after if out else 0
-        if used + gap + need <= height:
-            out.append(runs)
-            used += gap + need
-            continue
-        left = int((height - used - gap) // line_h)
-        if left >= 1:
-            out.append(_cut_runs(runs, width, sz, left))
-        elif out:
-            out[-1] = _cut_runs(out[-1], width, sz, max(1, lines_needed(
-                "".join(t for t, _, _ in out[-1]), width, sz) - 1))
-        break
-    return sz, out
-
-
-def _cut_runs(runs, width: float, size: float, lines: int):
-    """A paragraph of runs cut with "…" to ``lines`` lines."""
-    whole = "".join(t for t, _, _ in runs)
-    cut = fit_lines(whole, width, size, lines, any(b for _, b, _ in runs))
-    if cut == whole:
-        return runs
-    keep = len(cut) - 1  # characters kept before the "…"
-    out = []
-    for text, b, c in runs:
-        if keep <= 0:
-            break
-        out.append((text[:keep], b, c))
-        keep -= len(text)
-    last_t, last_b, last_c = out[-1]
-    out[-1] = (last_t.rstrip(" ，,、；;：:") + "…", last_b, last_c)
-    return out
-
-
-__all__ = ["Deck", "Card", "clip", "fit_lines", "lines_needed", "text_width", "has_cjk", "apply_fonts",
-           "set_faces", "FONT", "SLIDE_W", "SLIDE_H", "MARGIN", "CONTENT_TOP", "CONTENT_BOTTOM", "CONTENT_W",
-           "CONTENT_H", "BODY_PT", "SMALL_PT", "TITLE_PT", "INK", "MUTED", "ACCENT"]
+# The deck's own names, and the measures it uses (perfeval.decks.fitting, perfeval.decks.fonts) for callers that
+# size text the way the deck does.
+__all__ = ["Deck", "Card", "SLIDE_W", "SLIDE_H", "MARGIN", "CONTENT_TOP", "CONTENT_BOTTOM", "CONTENT_W",
+           "CONTENT_H", "BODY_PT", "SMALL_PT", "TITLE_PT", "FOOTER_PT", "INK", "MUTED", "ACCENT",
+           "FONT", "LINE", "clip", "fit_lines", "lines_needed", "text_width"]
