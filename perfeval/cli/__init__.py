@@ -68,13 +68,28 @@ def _commands() -> list[Command]:
     from perfeval.cli.audit import add_audit_parser, audit_command
     from perfeval.cli.deck import add_deck_parser, deck_command
     from perfeval.cli.imports import (
-        add_batches_parser, add_compact_parser, add_demo_parser, add_import_parser, add_template_parser,
-        add_withdraw_parser, batches_command, compact_command, demo_command, import_command, template_command,
+        add_batches_parser,
+        add_compact_parser,
+        add_demo_parser,
+        add_import_parser,
+        add_template_parser,
+        add_withdraw_parser,
+        batches_command,
+        compact_command,
+        demo_command,
+        import_command,
+        template_command,
         withdraw_command,
     )
     from perfeval.cli.read import (
-        add_dictionary_parser, add_sql_parser, add_summary_parser, add_validate_parser, dictionary_command,
-        sql_command, summary_command, validate_command,
+        add_dictionary_parser,
+        add_sql_parser,
+        add_summary_parser,
+        add_validate_parser,
+        dictionary_command,
+        sql_command,
+        summary_command,
+        validate_command,
     )
     return [
         (add_summary_parser, summary_command),

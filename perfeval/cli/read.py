@@ -13,11 +13,17 @@ import sys
 
 import pandas as pd
 
-from perfeval.cli.common import cli_scope, gate, jsonable, print_problems, records, render_table
+from perfeval.cli.common import (
+    cli_scope,
+    gate,
+    jsonable,
+    print_problems,
+    records,
+    render_table,
+)
 from perfeval.data import schema
 from perfeval.data.gate import DataGate, QueryError, Scope
 from perfeval.text import fmt
-
 
 # ------------------------------------------------------------------------------------ summary
 SUMMARY_FIELDS = ("project_id", "name", "short_name", "province", "city", "district", "region_code",

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from perfeval.data import schema
-from perfeval.data.checks import check_bytes
+from perfeval.data.checks import Checked, check_bytes
 from perfeval.data.cross import LakeIndex, cross_check
 from perfeval.data.files import is_within, lake_files, table_of
 from perfeval.data.problems import Problem, new_problems

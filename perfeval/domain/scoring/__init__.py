@@ -19,11 +19,29 @@ Which module holds what:
 
 The names callers use are re-exported here (``from perfeval.domain import scoring; scoring.grade_of(…)``).
 """
-from perfeval.domain.scoring.grades import DEFAULT_BANDS, GradeBand, band_range, bands_from_frame, grade_of
-from perfeval.domain.scoring.inputs import BadRule, Context, Evaluation, MissingInput, fallback
+from perfeval.domain.scoring.grades import (
+    DEFAULT_BANDS,
+    GradeBand,
+    band_range,
+    bands_from_frame,
+    grade_of,
+)
+from perfeval.domain.scoring.inputs import (
+    BadRule,
+    Context,
+    Evaluation,
+    MissingInput,
+    fallback,
+)
 from perfeval.domain.scoring.numbers import EPS, num, op_symbol, pct, pts, round_score
 from perfeval.domain.scoring.rules import RULE_TYPES, Rule, RuleType, compare, evaluate
-from perfeval.domain.scoring.tree import METHODS, TREE_COLUMNS, rules_by_code, score_tree, total_evaluation
+from perfeval.domain.scoring.tree import (
+    METHODS,
+    TREE_COLUMNS,
+    rules_by_code,
+    score_tree,
+    total_evaluation,
+)
 
 __all__ = [
     "DEFAULT_BANDS", "GradeBand", "band_range", "bands_from_frame", "grade_of",

@@ -29,7 +29,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 import perfeval.domain.scoring.rule_text as rule_text
-from perfeval.domain.scoring.inputs import BadRule, Context, Evaluation, MissingInput, fallback
+from perfeval.domain.scoring.inputs import (
+    BadRule,
+    Context,
+    Evaluation,
+    MissingInput,
+    fallback,
+)
 from perfeval.domain.scoring.numbers import EPS, num, op_symbol, pct, pts, round_score
 from perfeval.domain.scoring.rule_text import RuleTextError
 
