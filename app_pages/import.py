@@ -2,12 +2,11 @@
 nothing is wrong and the person confirms, a new batch in the lake that every page reads at once.
 
 Nothing is written before the confirmation, a refused upload writes nothing, and a batch is never
-changed afterwards (perfeval.data.ingest, docs/data-model.md "Importing data"). The page draws no chart;
+changed afterwards (perfeval.data.imports.ingest, docs/data-model.md "Importing data"). The page draws no chart;
 what it says of an upload is made by its page model, perfeval.views.imports.
 """
 import streamlit as st
 
-from perfeval.data import ingest
 from perfeval.ui import state, upload
 from perfeval.views import imports as ingest_view
 
@@ -105,7 +104,7 @@ if not writable:
 if st.button(t("确认导入", "Import"), type="primary", disabled=not writable, key="commit"):
     try:
         batch = upload.commit(staged)
-    except ingest.ImportRefused as e:  # the lake changed since the check (another batch took the same keys)
+    except upload.ImportRefused as e:  # the lake changed since the check (another batch took the same keys)
         st.error(ingest_view.problems_headline(e.problems, lang))
         st.dataframe(ingest_view.problem_table(e.problems, lang), hide_index=True, width="stretch")
         st.stop()

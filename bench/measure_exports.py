@@ -3,7 +3,7 @@
 - ``import_workbook`` (10 000 projects only, as the issue sets it): the generated lake's projects with
   their indicators, budget, targets, outcomes and surveys written as one import workbook (one sheet per
   table, the rows' ``generated:`` source and its documents row kept, so they stay marked as generated
-  data), then ``perfeval.data.ingest.stage`` + ``commit`` into a fresh copy of the bundled data/. Baseline: the
+  data), then ``perfeval.data.imports.ingest.stage`` + ``commit`` into a fresh copy of the bundled data/. Baseline: the
   same workbook read with ``pandas.read_excel(sheet_name=None)`` (openpyxl), what a typical Streamlit app
   does with an upload, without any check or write. Target: ≤ 15 s.
 - ``pptx_export_warm``: the overview's 10-slide deck (``perfeval.decks.portfolio.portfolio_deck``, every project,
@@ -60,7 +60,7 @@ def workbook(lake: pathlib.Path) -> pathlib.Path:
 def measure_import(lake: pathlib.Path, n: int, log=print) -> list[Entry]:
     import pandas as pd
 
-    from perfeval.data import ingest
+    from perfeval.data.imports import ingest
 
     t0 = time.perf_counter()
     book = workbook(lake)

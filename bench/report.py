@@ -173,7 +173,7 @@ def tables(entries: list[Entry], info: dict) -> str:
             cells += [_cell(w, with_ratio=True), _fmt(w.baseline_value, "s") if w else "",
                       _cell(by.get((f"pandas_cold:{c}", n)))]
         out.append(f"| {c} | " + " | ".join(cells) + " |")
-    out.append(f"| memory of the DataFrames | " + " | ".join(
+    out.append("| memory of the DataFrames | " + " | ".join(
         f"{_cell(by.get(('pandas_memory', n)))} | | " for n in sizes) + " |")
     out.append("")
 

@@ -14,15 +14,15 @@ Commands (each takes ``--data PATH``, the lake folder; default $PERFEVAL_DATA, e
     import FILE [--table T] [--dry-run] [--json]
                                      check an .xlsx / CSV / Parquet upload against the schema and the
                                      lake and, if nothing is wrong, write it as the new batch
-                                     imports/<id>/; exit 1 on problems (perfeval.data.ingest)
-    template OUT.xlsx [--lang zh|en] the import template to fill in (perfeval.data.template)
-    batches [--withdrawn] [--json]   the imported batches, newest first (perfeval.data.batches)
+                                     imports/<id>/; exit 1 on problems (perfeval.data.imports.ingest)
+    template OUT.xlsx [--lang zh|en] the import template to fill in (perfeval.data.imports.template)
+    batches [--withdrawn] [--json]   the imported batches, newest first (perfeval.data.imports.batches)
     withdraw ID                      move an imported batch to _archive/imports/ (refused while other
                                      rows depend on it)
     deck [OUT.pptx] [--project ID] [--lang] [filters]
                                      the overview's 10-slide deck, or one project's (perfeval.decks)
     demo [--out DIR] [--seed N]      rewrite the demonstration portfolio's Parquet files (default: the
-                                     bundled data/demo/; perfeval.data.demo)
+                                     bundled data/demo/; perfeval.data.demo.portfolio)
 
 Where they live: this module wires them (`build_parser`, `main`); perfeval.cli.common holds what they
 share (`gate`, `cli_scope`, `jsonable`, `records`, `render_table`, `print_problems`); perfeval.cli.read

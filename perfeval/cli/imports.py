@@ -1,8 +1,8 @@
 """The commands that manage the data: ``import`` (check a workbook, CSV or Parquet file and write it as a new batch,
-perfeval.data.ingest), ``template`` (the workbook to fill in, perfeval.data.template), ``batches`` and
-``withdraw`` (list the imported batches, move one to ``_archive/imports/``, perfeval.data.batches), ``compact``
+perfeval.data.imports.ingest), ``template`` (the workbook to fill in, perfeval.data.imports.template), ``batches`` and
+``withdraw`` (list the imported batches, move one to ``_archive/imports/``, perfeval.data.imports.batches), ``compact``
 (merge each table's Parquet files, perfeval.data.compact) and ``demo`` (rewrite the demonstration portfolio's
-Parquet files, perfeval.data.demo). The three that change the lake (import, withdraw, compact) change or delete
+Parquet files, perfeval.data.demo.portfolio). The three that change the lake (import, withdraw, compact) change or delete
 no file: they add a batch folder, or move files to ``_archive/``."""
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ import sys
 import time
 
 from perfeval.cli.common import print_problems
-from perfeval.data import compact, demo
-from perfeval.data.batches import WithdrawRefused, list_batches, withdraw
-from perfeval.data.ingest import ImportRefused, commit
+from perfeval.data import compact
+from perfeval.data.demo import portfolio as demo
+from perfeval.data.imports.batches import WithdrawRefused, list_batches, withdraw
+from perfeval.data.imports.ingest import ImportRefused, commit
+from perfeval.data.imports.reading import IMPORT_TABLES
+from perfeval.data.imports.staging import stage
+from perfeval.data.imports.template import template_workbook
 from perfeval.data.lake import Lake
-from perfeval.data.staging import stage
-from perfeval.data.template import template_workbook
-from perfeval.data.upload import IMPORT_TABLES
 
 
 # ------------------------------------------------------------------------------------------ import, template

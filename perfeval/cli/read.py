@@ -87,8 +87,8 @@ def add_validate_parser(sub) -> argparse.ArgumentParser:
 
 
 def validate_command(args) -> int:
-    from perfeval.data import validate as v
-    from perfeval.data.files import display_path, is_within
+    from perfeval.data.validation import validate as v
+    from perfeval.data.validation.files import display_path, is_within
 
     target = pathlib.Path(args.path) if args.path else args.data
     if not target.exists():

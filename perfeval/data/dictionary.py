@@ -32,8 +32,8 @@ def _range(c: schema.Column) -> str:
 
 
 def _constraints(t: schema.Table, c: schema.Column) -> str:
-    from perfeval.data.checks import PATTERNS
-    from perfeval.data.cross import REFERENCES
+    from perfeval.data.validation.checks import PATTERNS
+    from perfeval.data.validation.cross import REFERENCES
 
     parts = []
     if c.allowed:
@@ -54,7 +54,7 @@ def _constraints(t: schema.Table, c: schema.Column) -> str:
 
 def render(tables: tuple[schema.Table, ...] | None = None) -> str:
     """The whole dictionary as Markdown, for ``tables`` (default: every table of the schema)."""
-    from perfeval.data.cross import RULE_DOCS
+    from perfeval.data.validation.cross import RULE_DOCS
 
     tables = schema.TABLES if tables is None else tables
     out = [

@@ -1,7 +1,7 @@
 """The tables of the data lake, declared once.
 
 This module is the single source for: the typed DuckDB views (perfeval.data.lake), the validator
-(perfeval.data.validate), the import templates and the generated data dictionary
+(perfeval.data.validation.validate), the import templates and the generated data dictionary
 (docs/data-dictionary.md, kept in sync by a test).
 
 Conventions (see docs/data-model.md):

@@ -1,5 +1,5 @@
 """The import page's Streamlit pieces: the template download, checking an upload (cached per file and
-lake version) and committing it as a new batch. The reading, checks and writing are perfeval.data.ingest's;
+lake version) and committing it as a new batch. The reading, checks and writing are perfeval.data.imports.ingest's;
 what is shown of them is perfeval.views.imports's."""
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import os
 
 import streamlit as st
 
-from perfeval.data import batches, ingest
-from perfeval.data.batches import WithdrawRefused  # noqa: F401 - the page catches it as upload.WithdrawRefused
+from perfeval.data.imports import batches, ingest
+from perfeval.data.imports.batches import WithdrawRefused  # noqa: F401 - the page catches it as upload.WithdrawRefused
+from perfeval.data.imports.ingest import ImportRefused  # noqa: F401 - the page catches it as upload.ImportRefused
 from perfeval.ui import state
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,7 +54,7 @@ def commit(staged: ingest.Staged) -> ingest.Batch:
 
 
 def withdraw(batch_id: str) -> None:
-    """Move a batch this session imported to the archive (perfeval.data.batches.withdraw); the lake has
+    """Move a batch this session imported to the archive (perfeval.data.imports.batches.withdraw); the lake has
     changed, as after an import."""
     batches.withdraw(state.data_dir(), batch_id)
     state.gate().lake.changed()
@@ -61,6 +62,6 @@ def withdraw(batch_id: str) -> None:
 
 
 def batches_list() -> list:
-    """The lake's imported batches, newest first (perfeval.data.batches.list_batches; read from the folder
+    """The lake's imported batches, newest first (perfeval.data.imports.batches.list_batches; read from the folder
     listing and Parquet footers, cheap)."""
     return batches.list_batches(state.data_dir())

@@ -2,7 +2,7 @@
 table and as a CSV a person can open in Excel beside the workbook, or what the upload holds and a preview of
 each table), of the imports this session made and withdrew, and of the lake's batches, in words.
 
-The page (app_pages/import.py) only lays these out; perfeval.data.ingest reads, checks and writes, and
+The page (app_pages/import.py) only lays these out; perfeval.data.imports.ingest reads, checks and writes, and
 perfeval.ui.upload calls it (cached per file and lake version).
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Iterable
 import pandas as pd
 
 from perfeval.data import schema
-from perfeval.data.problems import Problem
+from perfeval.data.validation.problems import Problem
 from perfeval.text.i18n import Translator
 
 # columns of the problem table: (key, zh, en)
@@ -82,7 +82,7 @@ def not_real_kinds(frames: dict[str, pd.DataFrame]) -> list[str]:
 
 
 def batches_table(infos, lang: str) -> pd.DataFrame:
-    """The lake's imported batches (perfeval.data.batches.BatchInfo, newest first) as rows: the batch id, when
+    """The lake's imported batches (perfeval.data.imports.batches.BatchInfo, newest first) as rows: the batch id, when
     it was imported (from its id, ``YYYYMMDD-HHMMSS-…``; empty for an id named otherwise), the uploaded
     file and what it holds."""
     import re
@@ -96,7 +96,7 @@ def batches_table(infos, lang: str) -> pd.DataFrame:
 
 
 def checked(staged, lang: str) -> dict:
-    """What the page shows of an upload read and checked (perfeval.data.ingest.Staged).
+    """What the page shows of an upload read and checked (perfeval.data.imports.ingest.Staged).
 
     With problems: ok False, headline (the error), table (`problem_table`), csv (`problems_csv`) and
     csv_name. Without: ok True, success (what it holds), not_real (the warning on rows that are not real

@@ -293,7 +293,7 @@ def test_cli_text_exit_codes():
 
 # -- the demonstration portfolio: the inconsistencies planted on purpose, and no others ------------------
 
-PLANTED_CHECK = {  # perfeval.data.demo.PLANTED's "where" → the check that must catch it
+PLANTED_CHECK = {  # perfeval.data.demo.portfolio.PLANTED's "where" → the check that must catch it
     "indicators / indicator_rules B12": ("score_recompute", "B12"),
     "projects.reported_total_score": ("children_scores", "total"),
     "projects.reported_grade": ("grade_band", "grade"),
@@ -304,7 +304,7 @@ PLANTED_CHECK = {  # perfeval.data.demo.PLANTED's "where" → the check that mus
 
 
 def test_demo_planted_inconsistencies_are_found_and_nothing_else():
-    from perfeval.data.demo import PLANTED
+    from perfeval.data.demo.portfolio import PLANTED
 
     gate = DataGate(Lake(DATA))
     audits = {a.project_id: a for a in audit.run_audit(gate, Scope.everything())}

@@ -1,5 +1,5 @@
 """Imported batches: listed, withdrawn to the archive (a move, byte-identical, reversible), and refused
-when other rows depend on them or they were compacted (perfeval.data.batches)."""
+when other rows depend on them or they were compacted (perfeval.data.imports.batches)."""
 from __future__ import annotations
 
 import hashlib
@@ -9,8 +9,9 @@ import shutil
 import pytest
 
 from perfeval import cli
-from perfeval.data import batches, compact, ingest
+from perfeval.data import compact
 from perfeval.data.gate import DataGate, Scope
+from perfeval.data.imports import batches, ingest
 from perfeval.data.lake import Lake
 from tests.app.test_import_page import PID, workbook
 from tests.conftest import DATA

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from perfeval.data import schema
-from perfeval.data import validate as v
+from perfeval.data.validation import validate as v
 
 DATA = pathlib.Path(__file__).resolve().parents[2] / "data"
 SOURCE_TABLES = [t.name for t in schema.TABLES if "source" in t.column_names and t.name != "documents"]

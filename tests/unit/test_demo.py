@@ -7,7 +7,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from perfeval.data import demo, schema
+from perfeval.data import schema
+from perfeval.data.demo import portfolio as demo
 from perfeval.data.gate import DataGate, Scope
 from perfeval.data.lake import Lake
 from tests.conftest import DATA

@@ -1,4 +1,4 @@
-"""The import of a person's data (perfeval.data.ingest): a workbook, CSV or Parquet upload checked against the
+"""The import of a person's data (perfeval.data.imports.ingest): a workbook, CSV or Parquet upload checked against the
 schema and the lake, then written as one immutable batch — or, with a single problem, not at all."""
 from __future__ import annotations
 
@@ -19,11 +19,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from perfeval import cli
-from perfeval.data import ingest, schema, staging, upload
-from perfeval.data.checks import as_text
-from perfeval.data.cross import LakeIndex, cross_check
+from perfeval.data import schema
 from perfeval.data.gate import DataGate, Scope
+from perfeval.data.imports import ingest, staging
+from perfeval.data.imports import reading as upload
 from perfeval.data.lake import DERIVED_DIR, Lake
+from perfeval.data.validation.checks import as_text
+from perfeval.data.validation.cross import LakeIndex, cross_check
 from tests.conftest import DATA
 from tests.lakes import write_table
 

@@ -5,7 +5,7 @@ import io
 
 import pandas as pd
 
-from perfeval.data.problems import Problem
+from perfeval.data.validation.problems import Problem
 from perfeval.views import imports as ingest_view
 
 P1 = Problem("福田.xlsx:indicators", 7, "weight", "五", "not_number", "「分值（weight）」应为数字，实际为「五」",
@@ -72,7 +72,7 @@ def test_not_real_kinds_reads_the_sources():
 def test_batches_table():
     import pathlib
 
-    from perfeval.data.batches import BatchInfo
+    from perfeval.data.imports.batches import BatchInfo
 
     infos = [BatchInfo("20261122-235322-edd32a", pathlib.Path("x"), {"projects": 1, "budget": 2}, ["南山.xlsx"]),
              BatchInfo("hand-made", pathlib.Path("y"), {}, [])]

@@ -44,3 +44,29 @@ def test_each_page_file_is_named_after_its_url():
     pages = routed_pages()
     assert len(pages) >= 7
     assert [(pg.file, pg.url) for pg in pages if pg.stem != pg.url] == []
+
+
+PAGE_FILES = sorted((ROOT / "app_pages").glob("*.py"))
+MAX_PAGE_LINES = 150
+# what reshaping data looks like in pandas: a page hands that to its page model (perfeval/views)
+PANDAS_WORK = re.compile(r"\b(import pandas|pd\.)|\.(assign|groupby|merge|sort_values|isin|apply|pivot\w*|"
+                         r"melt|drop_duplicates|to_dict|head|reindex|set_index|reset_index|fillna|dropna)\("
+                         r"|\.(loc|iloc)\[")
+
+
+@pytest.mark.parametrize("page_file", PAGE_FILES, ids=lambda p: p.name)
+def test_pages_are_built_from_page_models(page_file):
+    """A page composes widgets, calls its page model(s) and draws: it stays short, reshapes no data and runs
+    no query of its own (perfeval/views makes what it draws; state.model caches it)."""
+    text = page_file.read_text(encoding="utf-8")
+    name = page_file.name
+    assert len(text.splitlines()) <= MAX_PAGE_LINES, f"{name}: move the work into its page model"
+    assert not [m.group(0) for m in PANDAS_WORK.finditer(text)], f"{name} reshapes data itself"
+    assert "state.query(" not in text, f"{name} runs a query itself: its page model does that"
+    assert re.search(r"^from perfeval\.views import", text, re.M), f"{name} must draw from a page model"
+
+
+def test_the_page_size_rule_catches_pandas_work():
+    for bad in ("df = df.assign(x=1)", "import pandas as pd", "x = df.loc[df.a > 1]", "df.groupby('a')"):
+        assert PANDAS_WORK.search(bad), bad
+    assert not PANDAS_WORK.search("st.dataframe(v['table'], hide_index=True)")

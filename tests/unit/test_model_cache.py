@@ -76,9 +76,9 @@ def test_state_model_keys_on_the_arguments_the_scope_and_the_version(monkeypatch
 
 
 def test_sidebar_options_come_from_the_visible_projects():
+    from perfeval.config import BUNDLED_DATA
     from perfeval.data.gate import DataGate
     from perfeval.data.lake import Lake
-    from perfeval.config import BUNDLED_DATA
 
     gate = DataGate(Lake(BUNDLED_DATA))
 

@@ -13,9 +13,9 @@ import re
 import pandas as pd
 import pytest
 
-from perfeval.data import validate as v
 from perfeval.data.gate import DataGate, Scope, query_parameters
 from perfeval.data.lake import QUERIES, Lake
+from perfeval.data.validation import validate as v
 from tests.lakes import write_table
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]

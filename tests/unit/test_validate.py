@@ -1,4 +1,4 @@
-"""The validator (perfeval.data.validate): every check on small hand-made files, and the promises it makes
+"""The validator (perfeval.data.validation.validate): every check on small hand-made files, and the promises it makes
 (rows as in Excel, both languages, agreement with DuckDB's casts, nothing written)."""
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from perfeval.data import checks, schema
-from perfeval.data import validate as v
-from perfeval.data.cross import parse_scope
-from perfeval.data.files import decode, table_of
-from perfeval.data.problems import MESSAGES
+from perfeval.data import schema
+from perfeval.data.validation import checks
+from perfeval.data.validation import validate as v
+from perfeval.data.validation.cross import parse_scope
+from perfeval.data.validation.files import decode, table_of
+from perfeval.data.validation.problems import MESSAGES
 
 # A valid row per table used below (required columns only); a case changes one cell.
 BASE = {

@@ -1,6 +1,6 @@
 """The imported batches of a lake: list them, and withdraw one that was imported by mistake.
 
-A batch (perfeval.data.ingest) is the folder ``<lake>/imports/<id>/``. Withdrawing it is a move, not a
+A batch (perfeval.data.imports.ingest) is the folder ``<lake>/imports/<id>/``. Withdrawing it is a move, not a
 delete (docs/data-model.md): the folder is renamed, in one step, to ``<lake>/_archive/imports/<id>/``,
 byte-identical, so every page stops showing its rows on its next query and the batch can be put back by
 moving the folder again. It is refused, and nothing moves, when
@@ -23,7 +23,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from perfeval.data import schema
-from perfeval.data.batch_folder import IMPORTS_DIR, UPLOAD_DIR, check_batch_id, locked
+from perfeval.data.imports.folders import (
+    IMPORTS_DIR,
+    UPLOAD_DIR,
+    check_batch_id,
+    locked,
+)
 from perfeval.data.lake import COMPACTED_PREFIX, Lake, supersedes
 
 ARCHIVE = pathlib.PurePath("_archive", "imports")

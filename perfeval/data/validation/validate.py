@@ -3,21 +3,21 @@
 Everything is driven by the table declarations of ``perfeval.data.schema``; a table appended there is
 checked with no change here. The checks, in order, and the module that holds each:
 
-1. the file (perfeval.data.files): bytes decode as UTF-8 (with or without BOM) or GB18030/GBK —
+1. the file (perfeval.data.validation.files): bytes decode as UTF-8 (with or without BOM) or GB18030/GBK —
    anything else is rejected; CSV syntax; Parquet readable; the table is known from the file name
    (``<table>.csv``, ``<table>.parquet`` or a Parquet file under a ``<table>/`` folder, as
    perfeval.data.lake.Lake reads them);
-2. the header (perfeval.data.checks): unknown columns (the lake would drop them silently), missing
+2. the header (perfeval.data.validation.checks): unknown columns (the lake would drop them silently), missing
    required columns, repeated names;
-3. each cell (perfeval.data.checks): required and empty, type (number, integer, ISO date, boolean —
+3. each cell (perfeval.data.validation.checks): required and empty, type (number, integer, ISO date, boolean —
    accepted only where DuckDB's cast in the views accepts the same text), allowed values, min / max,
    ``source`` of the form ``<kind>:<name>`` with a kind of ``schema.DATA_KINDS``, a few column patterns;
-4. rows together (perfeval.data.cross): duplicate keys within a file and across the lake, references
+4. rows together (perfeval.data.validation.cross): duplicate keys within a file and across the lake, references
    (project_id, subproject_id, indicator_code, metric_key, source → documents), outcome units equal
    to the metric catalogue's, and the rules of single tables (``cross.RULES``: budget per sub-project
    *or* whole project, indicator parents, figure scopes, document kinds).
 
-Every problem is a `Problem` (perfeval.data.problems) with the file, the row as a person sees it in
+Every problem is a `Problem` (perfeval.data.validation.problems) with the file, the row as a person sees it in
 Excel (the header is row 1, the first data row is row 2; the same numbering for Parquet), the column,
 the value and a message in both languages. This module holds the entry points: `validate_bytes` (one
 uploaded file), `validate_file`, `validate_folder`, and their `Report`. Nothing is ever written: the
@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from perfeval.data import schema
-from perfeval.data.checks import Checked, check_bytes
-from perfeval.data.cross import LakeIndex, cross_check
-from perfeval.data.files import is_within, lake_files, table_of
-from perfeval.data.problems import Problem, new_problems
+from perfeval.data.validation.checks import Checked, check_bytes
+from perfeval.data.validation.cross import LakeIndex, cross_check
+from perfeval.data.validation.files import is_within, lake_files, table_of
+from perfeval.data.validation.problems import Problem, new_problems
 
 
 @dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 from perfeval.data import schema
-from perfeval.data.upload import HELP_SHEETS, IMPORT_TABLES, column_letter
+from perfeval.data.imports.reading import HELP_SHEETS, IMPORT_TABLES, column_letter
 
 
 def _comment(c: schema.Column) -> str:

@@ -1,10 +1,10 @@
-"""Staging an upload: `stage` reads it (perfeval.data.upload) and checks everything perfeval.data.validate
+"""Staging an upload: `stage` reads it (perfeval.data.imports.reading) and checks everything perfeval.data.validation.validate
 checks for a file (header, cells, keys, references, units, the rules of single tables), over all of the
 upload's tables together (a workbook's indicators may reference its own projects) and against the lake the
 batch would join (a key the lake already holds, a reference to a project, document or metric only the lake
 holds); it writes nothing. Every problem is a `problems.Problem` naming the file and sheet
 (``福田.xlsx:indicators``), the row as Excel numbers it, the column, the value, and what is wrong in Chinese
-and English. The `Staged` upload is what perfeval.data.ingest.commit writes.
+and English. The `Staged` upload is what perfeval.data.imports.ingest.commit writes.
 
 Sources: every row has ``source`` (``<kind>:<name>``, a row of ``documents``). A missing ``source``
 column or an empty cell is filled with ``import:<id>``; a documents row with an empty source is then
@@ -39,12 +39,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from perfeval.data import schema
-from perfeval.data.batch_folder import IMPORTS_DIR, new_batch_id
-from perfeval.data.checks import Checked, as_text, check_file, check_frame
-from perfeval.data.cross import LakeIndex, cross_check
-from perfeval.data.files import display_path, table_of
-from perfeval.data.problems import Problem, new_problems, problem
-from perfeval.data.upload import (
+from perfeval.data.imports.folders import IMPORTS_DIR, new_batch_id
+from perfeval.data.imports.reading import (
     FLAT_SUFFIXES,
     IMPORT_TABLES,
     WORKBOOK_SUFFIXES,
@@ -54,6 +50,10 @@ from perfeval.data.upload import (
     read_flat,
     read_workbook,
 )
+from perfeval.data.validation.checks import Checked, as_text, check_file, check_frame
+from perfeval.data.validation.cross import LakeIndex, cross_check
+from perfeval.data.validation.files import display_path, table_of
+from perfeval.data.validation.problems import Problem, new_problems, problem
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,12 @@ them and compares. Regenerate with ``python -m perfeval demo [--out data/demo]``
 
 Which module holds what:
 
-- ``perfeval.data.demo_places``  the place, its districts (`DISTRICTS`), `SOURCE`, `YEARS`, the rounding and the
+- ``perfeval.data.demo.places``  the place, its districts (`DISTRICTS`), `SOURCE`, `YEARS`, the rounding and the
                                  helpers that draw from a project's seeded generator;
-- ``perfeval.data.demo_rows``    `Rows` and the rows every kind of project adds (project row, money figures,
+- ``perfeval.data.demo.rows``    `Rows` and the rows every kind of project adds (project row, money figures,
                                  findings);
-- ``perfeval.data.demo_team``, ``demo_tech``, ``demo_build``  each kind of project's rows;
-- ``perfeval.data.demo``         `PLANTED`, one seeded generator per district, year and kind (`generate_arrow`,
+- ``perfeval.data.demo.team``, ``tech``, ``build``  each kind of project's rows;
+- ``perfeval.data.demo.portfolio``         `PLANTED`, one seeded generator per district, year and kind (`generate_arrow`,
                                  `generate`) and the Parquet files (`arrow_schema`, `write_demo`).
 """
 from __future__ import annotations
@@ -42,11 +42,11 @@ import pyarrow.parquet as pq
 
 from perfeval import config
 from perfeval.data import schema
-from perfeval.data.demo_build import build_project
-from perfeval.data.demo_places import DISTRICTS, SOURCE, YEARS
-from perfeval.data.demo_rows import TABLES, Rows
-from perfeval.data.demo_team import team_project
-from perfeval.data.demo_tech import tech_project
+from perfeval.data.demo.build import build_project
+from perfeval.data.demo.places import DISTRICTS, SOURCE, YEARS
+from perfeval.data.demo.rows import TABLES, Rows
+from perfeval.data.demo.team import team_project
+from perfeval.data.demo.tech import tech_project
 
 __all__ = ["SEED", "SOURCE", "DEFAULT_DIR", "YEARS", "TABLES", "DISTRICTS", "PLANTED", "arrow_schema",
            "generate_arrow", "generate", "write_demo"]
@@ -83,7 +83,7 @@ def generate_arrow(seed: int = SEED) -> dict[str, pa.Table]:
     """Every demo table as an Arrow table with the schema's types (same seed → same rows)."""
     rows = Rows()
     rows.add("documents", source=SOURCE, kind="demo", title="示例市反诈与治安防控项目绩效评价示例数据（虚构）",
-             file="perfeval/data/demo.py", author="perfeval 示例数据生成器",
+             file="perfeval/data/demo/portfolio.py", author="perfeval 示例数据生成器",
              note=f"虚构城市（示例省/示例市，区划代码 99xxxx）的演示数据，随机种子 {seed}；不是真实评价结果。")
     kinds = {"team": 0, "tech": 1, "build": 2}
     for d in DISTRICTS:

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from perfeval.data.demo_places import (
+from perfeval.data.demo.places import (
     District,
     clip,
     grade_of,
@@ -22,7 +22,7 @@ from perfeval.data.demo_places import (
     r4,
     zh_number,
 )
-from perfeval.data.demo_rows import (
+from perfeval.data.demo.rows import (
     Rows,
     add_findings,
     add_money_figures,

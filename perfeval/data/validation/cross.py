@@ -17,9 +17,9 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from perfeval.data import schema
-from perfeval.data.checks import Checked, check_file, key_strings
-from perfeval.data.files import display_path, lake_files, table_of
-from perfeval.data.problems import Problem, column_details, problem
+from perfeval.data.validation.checks import Checked, check_file, key_strings
+from perfeval.data.validation.files import display_path, lake_files, table_of
+from perfeval.data.validation.problems import Problem, column_details, problem
 
 
 @dataclass(frozen=True)

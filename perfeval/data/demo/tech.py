@@ -8,8 +8,8 @@ import datetime as dt
 
 import numpy as np
 
-from perfeval.data.demo_places import District, clip, grade_of, quality, r2, r4
-from perfeval.data.demo_rows import (
+from perfeval.data.demo.places import District, clip, grade_of, quality, r2, r4
+from perfeval.data.demo.rows import (
     Rows,
     add_findings,
     add_money_figures,

@@ -13,7 +13,7 @@ import pathlib
 import pandas as pd
 
 from perfeval.data import schema
-from perfeval.data.problems import Problem, problem
+from perfeval.data.validation.problems import Problem, problem
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -1,7 +1,7 @@
 """Import a person's data — an Excel workbook, a CSV or a Parquet file — as a new batch of the lake.
 
-District staff fill in the template (perfeval.data.template, ``python -m perfeval template``) or bring
-their own CSV / Parquet file. `stage` (perfeval.data.staging) reads the upload (perfeval.data.upload) and
+District staff fill in the template (perfeval.data.imports.template, ``python -m perfeval template``) or bring
+their own CSV / Parquet file. `stage` (perfeval.data.imports.staging) reads the upload (perfeval.data.imports.reading) and
 checks it, over all of its tables together and against the lake the batch would join; `commit` (here)
 writes an upload only when not a single problem was found:
 
@@ -12,7 +12,7 @@ writes an upload only when not a single problem was found:
 The batch is written into ``<lake>/imports/.<id>.tmp/`` and placed with one rename, so a reader of the
 lake (which ignores names starting with ``.`` or ``_``) sees all of a batch or none of it. Nothing
 outside ``<lake>/imports/`` is written and no existing file is changed; ``<id>`` is
-``YYYYMMDD-HHMMSS-<6 hex>`` (local time, sortable), made by `stage` (perfeval.data.batch_folder).
+``YYYYMMDD-HHMMSS-<6 hex>`` (local time, sortable), made by `stage` (perfeval.data.imports.folders).
 
 Between `stage` and `commit` the lake may change (another batch lands). `commit` holds a lock
 (``<lake>/imports/.lock``) while it re-checks and writes, and re-checks the upload against the lake
@@ -21,13 +21,13 @@ when committing into another lake, or under another batch id: what was checked i
 
 Which module holds what:
 
-- ``perfeval.data.upload``        reading a workbook or a CSV / Parquet file, header names, `IMPORT_TABLES`;
-- ``perfeval.data.staging``       `stage`, `Staged`, the sources filled in, the checks against the lake
+- ``perfeval.data.imports.reading``        reading a workbook or a CSV / Parquet file, header names, `IMPORT_TABLES`;
+- ``perfeval.data.imports.staging``       `stage`, `Staged`, the sources filled in, the checks against the lake
                                   (`ImportContext`);
-- ``perfeval.data.batch_folder``  ``imports/<id>/``, batch ids, the lock;
-- ``perfeval.data.ingest``        `commit` (the typed Parquet files, fsync, the one rename), `ImportRefused`,
+- ``perfeval.data.imports.folders``  ``imports/<id>/``, batch ids, the lock;
+- ``perfeval.data.imports.ingest``        `commit` (the typed Parquet files, fsync, the one rename), `ImportRefused`,
                                   `Batch`; the names callers use are re-exported here;
-- ``perfeval.data.template``      `template_workbook`.
+- ``perfeval.data.imports.template``      `template_workbook`.
 """
 from __future__ import annotations
 
@@ -41,16 +41,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from perfeval.data import schema
-from perfeval.data.batch_folder import (
+from perfeval.data.imports.folders import (
     IMPORTS_DIR,
     UPLOAD_DIR,
     check_batch_id,
     locked,
     new_batch_id,
 )
-from perfeval.data.checks import Checked
-from perfeval.data.problems import Problem, problem
-from perfeval.data.staging import (
+from perfeval.data.imports.reading import IMPORT_TABLES
+from perfeval.data.imports.staging import (
     ImportContext,
     Staged,
     against_lake,
@@ -59,8 +58,9 @@ from perfeval.data.staging import (
     sorted_problems,
     stage,
 )
-from perfeval.data.template import template_workbook
-from perfeval.data.upload import IMPORT_TABLES
+from perfeval.data.imports.template import template_workbook
+from perfeval.data.validation.checks import Checked
+from perfeval.data.validation.problems import Problem, problem
 
 __all__ = ["IMPORTS_DIR", "UPLOAD_DIR", "IMPORT_TABLES", "ARROW_TYPES", "Batch", "ImportContext", "ImportRefused",
            "Staged", "arrow_table", "check_batch_id", "commit", "locked", "new_batch_id", "stage",

@@ -1,6 +1,6 @@
 """Reading an upload: an Excel workbook's sheets, or a CSV or Parquet file, as the raw rows of the tables they
 hold (`read_workbook`, `read_flat`: one `Part` per sheet or file), with the header's names mapped to columns
-and the workbook's cells as text. No check of the values here: perfeval.data.staging checks what is read.
+and the workbook's cells as text. No check of the values here: perfeval.data.imports.staging checks what is read.
 
 Workbooks: one sheet per table, named by the table (``projects``) or its Chinese name (``评价项目``);
 row 1 is the header (column names, or the columns' Chinese labels of perfeval.data.schema), blank rows are
@@ -27,8 +27,8 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from perfeval.data import schema
-from perfeval.data.files import read_bytes
-from perfeval.data.problems import Problem, problem
+from perfeval.data.validation.files import read_bytes
+from perfeval.data.validation.problems import Problem, problem
 
 CATALOGUE_TABLES = ("metrics", "grade_bands")
 # template / sheet order: what a person fills in first; documents last (only for an explicit source)

@@ -2,7 +2,7 @@
 
 A cell's type is accepted only where DuckDB's cast in the lake's views accepts the same text (number,
 integer, ISO date, boolean); then allowed values, min / max, ``source`` of the form ``<kind>:<name>``
-and the column patterns of `PATTERNS`. `check_bytes` reads a file (perfeval.data.files) and checks it:
+and the column patterns of `PATTERNS`. `check_bytes` reads a file (perfeval.data.validation.files) and checks it:
 a `Checked` (the typed rows) and the problems.
 """
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from perfeval.data import schema
-from perfeval.data.files import read_bytes, table_of
-from perfeval.data.problems import Problem, column_details, problem
+from perfeval.data.validation.files import read_bytes, table_of
+from perfeval.data.validation.problems import Problem, column_details, problem
 
 INT32 = (-(2**31), 2**31 - 1)
 # [0-9], not \d: \d also matches full-width and other Unicode digits, which DuckDB does not cast.

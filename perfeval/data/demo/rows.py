@@ -10,7 +10,7 @@ import datetime as dt
 import numpy as np
 
 from perfeval.data import schema
-from perfeval.data.demo_places import CITY, DEMO_NOTE, PROVINCE, SOURCE, District, r4
+from perfeval.data.demo.places import CITY, DEMO_NOTE, PROVINCE, SOURCE, District, r4
 
 # Tables the generator writes, in this order.
 TABLES = ("documents", "projects", "subprojects", "budget", "payments", "indicators", "indicator_rules",

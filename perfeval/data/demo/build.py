@@ -8,8 +8,8 @@ import datetime as dt
 
 import numpy as np
 
-from perfeval.data.demo_places import District, clip, grade_of, quality, r2, r4
-from perfeval.data.demo_rows import Rows, add_findings, add_project_row
+from perfeval.data.demo.places import District, clip, grade_of, quality, r2, r4
+from perfeval.data.demo.rows import Rows, add_findings, add_project_row
 
 BUILD_ITEMS = (
     ("一期", ("视频监控点位升级改造", "智慧安防小区", "城市公共交通智慧防控系统", "警用地理信息二三维一体化系统")),

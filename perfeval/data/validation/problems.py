@@ -1,8 +1,8 @@
 """What a check found: `Problem` (file, Excel row, column, value, message in Chinese and English), the
 catalogue of messages (`MESSAGES`, one template pair per problem code) and `problem`, which makes one.
 
-Shared by the checks of data files (perfeval.data.checks, perfeval.data.cross, perfeval.data.validate)
-and of uploads (perfeval.data.ingest).
+Shared by the checks of data files (perfeval.data.validation.checks, perfeval.data.validation.cross, perfeval.data.validation.validate)
+and of uploads (perfeval.data.imports.ingest).
 """
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "document_kind": ("类型「{value}」与数据来源「{source}」的前缀不一致", "kind “{value}” differs from the prefix of "
                       "source “{source}”"),
     "period_order": ("「{column_zh}」{value} 早于「{start_zh}」{start}", "{column_en} {value} is before {start_en} {start}"),
-    # -- uploads (perfeval.data.ingest) --
+    # -- uploads (perfeval.data.imports.ingest) --
     "unknown_format": ("无法导入「{value}」：只接受 Excel 工作簿（.xlsx）、CSV（.csv）或 Parquet（.parquet）文件",
                        "cannot import “{value}”: only an Excel workbook (.xlsx), a CSV (.csv) or a Parquet "
                        "(.parquet) file is accepted"),
