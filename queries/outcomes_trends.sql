@@ -6,10 +6,9 @@
 -- trend_metrics); the first $limit series by project, category and metric, with every figure of each
 -- (columns of queries/outcomes_values.sql that the chart reads), in that query's order. series = how many
 -- series there are in all (the same on every row).
+-- the series are found on the figures' keys alone; the wide columns are read for the series shown
 WITH v AS (
-    SELECT o.project_id, p.short_name, p.name_en AS project_name_en, p.data_kind,
-           o.outcome_id, o.metric_key, o.year, o.period_label, o.value, o.unit, o.qualifier, o.quote,
-           c.name_zh, c.name_en, c.category, c.direction
+    SELECT o.project_id, o.outcome_id, o.metric_key, o.year, c.category
     FROM outcomes o
     JOIN selected_projects($region, $year_from, $year_to, $category, $evaluator_type) p USING (project_id)
     JOIN metrics c USING (metric_key)
@@ -22,8 +21,16 @@ WITH v AS (
     FROM v
     GROUP BY project_id, metric_key
     HAVING count(DISTINCT year) >= 2
+), shown AS (
+    SELECT v.project_id, v.outcome_id, k.series
+    FROM v JOIN keys k USING (project_id, metric_key)
+    WHERE k.k <= $limit
 )
-SELECT v.*, k.series
-FROM v JOIN keys k USING (project_id, metric_key)
-WHERE k.k <= $limit
-ORDER BY v.project_id, v.category, v.metric_key, v.year NULLS FIRST, v.outcome_id
+SELECT o.project_id, p.short_name, p.name_en AS project_name_en, p.data_kind,
+       o.outcome_id, o.metric_key, o.year, o.period_label, o.value, o.unit, o.qualifier, o.quote,
+       c.name_zh, c.name_en, c.category, c.direction, s.series
+FROM shown s
+JOIN outcomes o USING (project_id, outcome_id)
+JOIN projects p USING (project_id)
+JOIN metrics c USING (metric_key)
+ORDER BY o.project_id, c.category, o.metric_key, o.year NULLS FIRST, o.outcome_id
