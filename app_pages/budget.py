@@ -6,6 +6,7 @@ Deep link: ``budget?project=<project_id>`` focuses on one project; ``&target=95`
 """
 import streamlit as st
 
+from perfeval.text import glossary as terms
 from perfeval.ui import common, plot, project_focus, state
 from perfeval.views import budget, capped
 
@@ -58,11 +59,11 @@ if pp:
     if pp["chart_note"]:
         st.caption(pp["chart_note"])
     st.dataframe(pp["table"], hide_index=True, width="stretch", column_config={
-        "short_name": t("项目", "Project"),
-        "link": st.column_config.LinkColumn(t("详情", "Details"), display_text=t("聚焦 ›", "focus ›")),
+        "short_name": t(terms.PROJECT),
+        "link": st.column_config.LinkColumn(t(terms.DETAILS), display_text=t(terms.FOCUS)),
         "budget_s": t("预算（万元）", "Budget"), "est_s": t("估算总投资（万元）", "Estimated investment"),
         "received_s": t("到位（万元）", "Received"), "spent_s": t("支出（万元）", "Spent"),
-        "arrival_s": t("到位率", "Arrival"), "execution_s": t("执行率", "Execution"), "cutoff": t("数据截至", "As of"),
+        "arrival_s": t("到位率", "Arrival"), "execution_s": t(terms.EXECUTION), "cutoff": t("数据截至", "As of"),
     })
     if pp["table_note"]:
         st.caption(pp["table_note"])
@@ -91,10 +92,10 @@ else:
     if years["chart_note"]:
         st.caption(years["chart_note"])
     st.dataframe(years["table"], hide_index=True, width="stretch", column_config={
-        "short_name": t("项目", "Project"), "year": st.column_config.NumberColumn(t("年度", "Year"), format="%d"),
+        "short_name": t(terms.PROJECT), "year": st.column_config.NumberColumn(t(terms.YEAR), format="%d"),
         "initial_s": t("年初预算", "Initial budget"), "adjusted_s": t("调整预算", "Adjusted budget"),
         "adjustment_s": t("调整额", "Adjustment"), "received_s": t("到位资金", "Received"),
-        "spent_s": t("实际支出", "Spent"), "arrival_s": t("到位率", "Arrival"), "execution_s": t("执行率", "Execution"),
+        "spent_s": t("实际支出", "Spent"), "arrival_s": t("到位率", "Arrival"), "execution_s": t(terms.EXECUTION),
     })
     if years["table_note"]:
         st.caption(years["table_note"])
@@ -122,8 +123,8 @@ else:
         st.warning(warning)
     if pay["more"]:
         st.caption(pay["more"])
-    labels = {"short_name": t("项目", "Project"), "vendor_s": t("承办单位", "Vendor"),
-              "amount_s": t("金额（万元）", "Amount (10k CNY)"), "projects": t("项目数", "Projects"),
+    labels = {"short_name": t(terms.PROJECT), "vendor_s": t("承办单位", "Vendor"),
+              "amount_s": t("金额（万元）", "Amount (10k CNY)"), "projects": t(terms.PROJECTS),
               "payment_lines": t("支付笔数", "Lines"), "spellings": t("支付表中的写法", "Spelling in the payment table")}
     st.dataframe(pay["table"], hide_index=True, width="stretch",
                  column_config={c: label for c, label in labels.items() if c in pay["table"].columns})

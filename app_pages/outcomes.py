@@ -6,6 +6,7 @@ Deep link: ``outcomes?project=<project_id>`` focuses on one project.
 """
 import streamlit as st
 
+from perfeval.text import glossary as terms
 from perfeval.ui import common, plot, project_focus, state
 from perfeval.views import capped, outcomes
 
@@ -25,7 +26,7 @@ if c["empty"]:
     st.info(c["empty"])
 else:
     cats = c["categories"]
-    chosen = st.pills(t("类别", "Category"), cats, selection_mode="multi", default=cats, key="w_outcomes_cats",
+    chosen = st.pills(t(terms.CATEGORY), cats, selection_mode="multi", default=cats, key="w_outcomes_cats",
                       format_func=c["labels"].get) or cats
     v = state.model(outcomes.figures, project_id=pid, categories=tuple(chosen), max_rows=capped.MAX_ROWS, **args)
 
@@ -51,7 +52,7 @@ else:
     # -- normalised --------------------------------------------------------------------------------------
     st.subheader(t("折算：每万元支出、每万人", "Per 10k CNY spent and per 10 000 residents"))
     st.dataframe(v["table"], hide_index=True, width="stretch", column_config={
-        "short_name": t("项目", "Project"), "metric": t("指标", "Metric"), "period": t("期间", "Period"),
+        "short_name": t(terms.PROJECT), "metric": t("指标", "Metric"), "period": t("期间", "Period"),
         "value_s": t("数值", "Value"), "per_wan_s": t("每万元支出", "Per 10k CNY spent"),
         "basis_s": t("支出口径", "Spending basis"), "per_10k_s": t("每万人", "Per 10 000 residents")})
     st.caption(v["table_note"])
@@ -71,9 +72,9 @@ else:
     if g["chart"]:
         plot.chart(g["chart"])
     st.dataframe(g["table"], hide_index=True, width="stretch", column_config={
-        "short_name": t("项目", "Project"), "name": t("目标", "Target"), "subproject_id": t("子项目", "Sub-project"),
-        "year_s": t("年度", "Year"),
-        "target_s": t("目标值", "Target value"), "actual_s": t("实际完成", "Actual"), "verdict_s": t("结论", "Verdict"),
+        "short_name": t(terms.PROJECT), "name": t(terms.TARGET), "subproject_id": t("子项目", "Sub-project"),
+        "year_s": t(terms.YEAR),
+        "target_s": t("目标值", "Target value"), "actual_s": t("实际完成", "Actual"), "verdict_s": t(terms.VERDICT),
         "category": t("目标类别", "Group")})
     if g["capped_note"]:
         st.caption(g["capped_note"])

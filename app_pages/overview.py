@@ -2,6 +2,7 @@
 against execution. What it draws is made by the page model perfeval.views.overview."""
 import streamlit as st
 
+from perfeval.text import glossary as terms
 from perfeval.ui import common, deck, plot, state
 from perfeval.views import overview
 
@@ -12,7 +13,7 @@ v = state.model(overview.ranked, links=state.links(), **args)
 
 common.page_header(t("项目绩效评价总览", "Portfolio of evaluated projects"), kinds=v["kinds"])
 if not v["n"]:
-    st.info(t("当前筛选条件下没有项目。", "No project matches the filters."))
+    st.info(t(terms.NO_PROJECT_MATCHES))
     st.stop()
 
 deck.portfolio_button(args["filters"])
@@ -25,16 +26,16 @@ st.dataframe(
     v["table"],
     hide_index=True, width="stretch",
     column_config={
-        "rank": st.column_config.NumberColumn(t("排名", "Rank")),
-        "name": st.column_config.TextColumn(t("项目", "Project"), width="large"),
-        "link": st.column_config.LinkColumn(t("详情", "Details"), display_text=t("打开 ›", "open ›")),
-        "region": t("地区", "Region"),
-        "category": t("类别", "Category"),
-        "reported_total_score": st.column_config.NumberColumn(t("总分", "Score"), format="%.2f"),
-        "reported_grade": t("等级", "Grade"),
-        "budget_s": st.column_config.TextColumn(t("预算（万元）", "Budget (10k CNY)"), alignment="right"),
+        "rank": st.column_config.NumberColumn(t(terms.RANK)),
+        "name": st.column_config.TextColumn(t(terms.PROJECT), width="large"),
+        "link": st.column_config.LinkColumn(t(terms.DETAILS), display_text=t(terms.OPEN)),
+        "region": t(terms.REGION),
+        "category": t(terms.CATEGORY),
+        "reported_total_score": st.column_config.NumberColumn(t(terms.SCORE), format="%.2f"),
+        "reported_grade": t(terms.GRADE),
+        "budget_s": st.column_config.TextColumn(t(terms.BUDGET_WAN), alignment="right"),
         "spent_s": st.column_config.TextColumn(t("支出（万元）", "Spent (10k CNY)"), alignment="right"),
-        "execution_s": st.column_config.TextColumn(t("执行率", "Execution"), alignment="right"),
+        "execution_s": st.column_config.TextColumn(t(terms.EXECUTION), alignment="right"),
         "evaluator_type": t("评价方式", "Evaluator"),
         "audit": st.column_config.TextColumn(t("复核发现", "Audit findings"),
                                              help=t("🔴 错误 🟠 警告 🔵 提示（报告数值复核）",
@@ -58,15 +59,15 @@ if "table" not in d:  # fewer than two regions
 else:
     st.markdown(f"[{d['compare_text']}]({d['compare_link']})")
     st.dataframe(d["table"], hide_index=True, width="stretch", column_config={
-        "rank": st.column_config.NumberColumn(t("排名", "Rank")),
-        "unit_label": t("地区", "Region"),
-        "projects": st.column_config.NumberColumn(t("项目数", "Projects")),
+        "rank": st.column_config.NumberColumn(t(terms.RANK)),
+        "unit_label": t(terms.REGION),
+        "projects": st.column_config.NumberColumn(t(terms.PROJECTS)),
         "years": t("年度", "Years"),
-        "mean_score": st.column_config.NumberColumn(t("平均得分", "Mean score"), format="%.2f"),
-        "grades": t("等级分布", "Grades"),
-        "budget_s": st.column_config.TextColumn(t("预算（万元）", "Budget (10k CNY)"), alignment="right"),
+        "mean_score": st.column_config.NumberColumn(t(terms.MEAN_SCORE), format="%.2f"),
+        "grades": t(terms.GRADES),
+        "budget_s": st.column_config.TextColumn(t(terms.BUDGET_WAN), alignment="right"),
         "spent_s": st.column_config.TextColumn(t("支出（万元）", "Spent (10k CNY)"), alignment="right"),
-        "exec_s": st.column_config.TextColumn(t("执行率", "Execution"), alignment="right"),
+        "exec_s": st.column_config.TextColumn(t(terms.EXECUTION), alignment="right"),
     })
     st.caption(t("按平均报告总分排序；执行率 = Σ实际支出 ÷ Σ到位资金（仅计两项均披露的项目）。",
                  "Ranked by the mean reported score; execution = Σ spent ÷ Σ received over projects reporting both."))

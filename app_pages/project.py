@@ -6,6 +6,7 @@ Deep link: ``project?project=<project_id>``.
 """
 import streamlit as st
 
+from perfeval.text import glossary as terms
 from perfeval.ui import common, deck, plot, project_focus, state
 from perfeval.views import project
 
@@ -39,9 +40,9 @@ else:
         st.caption(l1["derived"])
     plot.chart(l1["chart"])
     st.dataframe(l1["table"], hide_index=True, width="stretch",
-                 column_config={"code": t("编码", "Code"), "name": t("一级指标", "Indicator"),
-                                "weight_s": t("分值", "Weight"), "score_s": t("得分", "Score"),
-                                "rate_s": t("得分率", "Score rate")})
+                 column_config={"code": t(terms.CODE), "name": t("一级指标", "Indicator"),
+                                "weight_s": t(terms.WEIGHT), "score_s": t("得分", "Score"),
+                                "rate_s": t(terms.SCORE_RATE)})
 
 # -- the scorecard: the indicator tree, reported against recomputed, where the points went ------------------
 sc = state.model(project.scorecard_section, project_id=pid, lang=lang)
@@ -56,10 +57,10 @@ plot.chart(sc["points_lost"], key=f"sc_lost_{pid}", where=c2)
 if sc["table"] is not None:
     st.dataframe(sc["table"], hide_index=True, width="stretch", key=f"sc_table_{pid}", height=sc["table_height"],
                  column_config={
-                     "code": t("编码", "Code"),
+                     "code": t(terms.CODE),
                      "name": st.column_config.TextColumn(t("指标", "Indicator"), width="medium"),
-                     "weight": t("分值", "Weight"), "reported": t("报告得分", "Reported"),
-                     "recomputed": t("重算得分", "Recomputed"), "rate": t("得分率", "Score rate"),
+                     "weight": t(terms.WEIGHT), "reported": t("报告得分", "Reported"),
+                     "recomputed": t("重算得分", "Recomputed"), "rate": t(terms.SCORE_RATE),
                      "check": st.column_config.TextColumn(t("一致", "Agrees"), width="small"),
                      "method": t("方式", "How"),
                      "reason": st.column_config.TextColumn(t("评分依据（规则）", "Rule and reason"), width="large"),

@@ -7,6 +7,7 @@ Deep link: ``satisfaction?project=<project_id>`` focuses on one project.
 """
 import streamlit as st
 
+from perfeval.text import glossary as terms
 from perfeval.ui import common, plot, project_focus, state
 from perfeval.views import capped, satisfaction
 
@@ -62,8 +63,8 @@ if v["chart"]:
 if v["method"]:
     st.caption(v["method"])
 st.dataframe(v["table"], hide_index=True, width="stretch", column_config={
-    "short_name": t("项目", "Project"),
-    "link": st.column_config.LinkColumn(t("详情", "Details"), display_text=t("聚焦 ›", "focus ›")),
+    "short_name": t(terms.PROJECT),
+    "link": st.column_config.LinkColumn(t(terms.DETAILS), display_text=t(terms.FOCUS)),
     "status": t("调查情况", "Survey"), "issued": t("发放", "Issued"), "valid": t("有效", "Valid"),
     "valid_rate": t("有效率", "Valid rate"), "awareness": t("知晓率（±95%）", "Awareness (±95%)"),
     "satisfaction": t("满意度（±95%）", "Satisfaction (±95%)"), "wilson": t("Wilson 区间", "Wilson interval"),

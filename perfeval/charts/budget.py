@@ -19,6 +19,7 @@ from perfeval.domain.budget import (
 )
 from perfeval.domain.survey import clean
 from perfeval.text import fmt
+from perfeval.text import glossary as terms
 from perfeval.text.i18n import Translator
 
 BAND_COLORS = ("#fbe3e4", "#fdf1d6", "#dcf2e3")  # below / near / at or above target
@@ -109,7 +110,7 @@ def money_waterfall(steps: list[tuple[str, float, str]], t: Translator, title: s
         totals=dict(marker=dict(color="#57606a")),
         hovertemplate="%{x}: %{y:,.2f}<extra></extra>",
     ))
-    fig.update_yaxes(title=t("万元", "10k CNY"), rangemode="tozero")
+    fig.update_yaxes(title=t(terms.WAN), rangemode="tozero")
     return base_layout(fig, _sub(title or t("资金流向：预算 → 到位 → 支出", "Money path: budget → received → spent"),
                                  subtitle), height=340)
 
@@ -135,7 +136,7 @@ def year_bars(df: pd.DataFrame, t: Translator) -> go.Figure:
                              textposition="outside"))
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
-    fig.update_yaxes(title=t("万元", "10k CNY"), rangemode="tozero")
+    fig.update_yaxes(title=t(terms.WAN), rangemode="tozero")
     sub = (t("未披露：", "not reported: ") + "、".join(absent)) if absent else None
     return base_layout(fig, _sub(t("分年度预算与支出", "Budget and spending by year"), sub), height=360)
 
@@ -157,7 +158,7 @@ def subproject_bars(df: pd.DataFrame, t: Translator) -> go.Figure:
                              textposition="auto"))
     fig.update_layout(barmode="group")
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title=t("万元", "10k CNY"), rangemode="tozero")
+    fig.update_xaxes(title=t(terms.WAN), rangemode="tozero")
     return base_layout(fig, t("子项目：预算与支付", "Sub-projects: budget and payments"),
                        height=max(260, 80 + 60 * len(rows)))
 
@@ -182,7 +183,7 @@ def vendor_bars(df: pd.DataFrame, t: Translator) -> go.Figure:
         hovertemplate="%{y}: %{x:,.2f}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title=t("万元", "10k CNY"), rangemode="tozero")
+    fig.update_xaxes(title=t(terms.WAN), rangemode="tozero")
     sub = t("* 报告中该单位有多种写法，已合并", "* spelled more than one way in the report; merged") \
         if any(label.endswith(" *") or " *（" in label for label in labels) else None
     return base_layout(fig, _sub(t("支付给各承办单位的金额", "Paid per vendor"), sub),
@@ -208,10 +209,10 @@ def vendor_totals_bars(df: pd.DataFrame, t: Translator, vendors: int | None = No
         y=labels, x=rows["amount"], orientation="h", marker_color="#2f81f7",
         text=[fmt.number(v, 2, t.lang) for v in rows["amount"]], textposition="auto",
         customdata=projects,
-        hovertemplate="%{y}: %{x:,.2f}<br>" + t("项目数", "projects") + " %{customdata}<extra></extra>",
+        hovertemplate="%{y}: %{x:,.2f}<br>" + t(terms.PROJECTS) + " %{customdata}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(title=t("万元", "10k CNY"), rangemode="tozero")
+    fig.update_xaxes(title=t(terms.WAN), rangemode="tozero")
     notes = []
     if vendors is not None and vendors > len(rows):
         notes.append(t(f"支付金额最大的 {len(rows)} 家（共 {vendors:,} 家）", f"the {len(rows)} largest of {vendors:,}"))

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from perfeval.charts.base import GRADE_COLORS, base_layout
 from perfeval.text import fmt
+from perfeval.text import glossary as terms
 from perfeval.text.i18n import Translator
 
 # A qualitative palette readable on a projector (8 units at most are compared).
@@ -137,7 +138,7 @@ def grade_by_unit(df: pd.DataFrame, t: Translator) -> go.Figure:
             marker_color=GRADE_COLORS[grade], hovertemplate="%{y}<br>" + grade + ": %{x}<extra></extra>",
         ))
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title=t("项目数", "projects"), rangemode="tozero")
+    fig.update_xaxes(title=t(terms.PROJECTS), rangemode="tozero")
     return _horizontal(fig, len(df), t("各地区评价等级分布", "Grades by district"))
 
 
@@ -146,7 +147,7 @@ def budget_vs_spent(df: pd.DataFrame, t: Translator) -> go.Figure:
     written after the spending bar. ``df``: unit_label, budget, spent, execution_rate. A unit with no
     budget shows its spending only."""
     fig = go.Figure()
-    wan = t("万元", "10k CNY")
+    wan = t(terms.WAN)
     units = _array(df["unit_label"])
     fig.add_trace(go.Bar(y=units, x=_array(df["budget"]), orientation="h", name=t("预算", "budget"),
                          marker_color="#d0d7de",

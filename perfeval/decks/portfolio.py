@@ -49,6 +49,7 @@ from perfeval.domain import budget, compare
 from perfeval.domain.portfolio import portfolio_kpis, sources_note
 from perfeval.domain.regions import region_label
 from perfeval.text import fmt
+from perfeval.text import glossary as terms
 from perfeval.text.i18n import Translator
 
 RANKED_ROWS = 12       # projects in the ranked table
@@ -127,8 +128,8 @@ def _kpi_slide(deck: Deck, df, k, t: Translator, lang: str):
     s = deck.slide(t("关键指标", "Key figures"))
     nr = k.not_reported
     deck.cards(s, [
-        Card(t("项目数", "Projects"), f"{k.projects:,}", name="projects"),
-        Card(t("平均得分", "Mean score"), fmt.score(k.mean_score, lang),
+        Card(t(terms.PROJECTS), f"{k.projects:,}", name="projects"),
+        Card(t(terms.MEAN_SCORE), fmt.score(k.mean_score, lang),
              t(f"{nr['reported_total_score']} 个项目未披露总分", f"{nr['reported_total_score']} report no score")
              if nr["reported_total_score"] else "", name="mean_score"),
         Card(t("加权预算执行率", "Weighted execution rate"), fmt.pct(k.execution_rate, lang),
@@ -139,7 +140,7 @@ def _kpi_slide(deck: Deck, df, k, t: Translator, lang: str):
         Card(t("到位资金（万元）", "Funds received (10k CNY)"), fmt.number(k.received, 2, lang),
              t(f"{nr['received']} 个项目未披露", f"{nr['received']} not reported") if nr["received"] else "",
              name="received"),
-        Card(t("实际支出（万元）", "Spent (10k CNY)"), fmt.number(k.spent, 2, lang),
+        Card(t(terms.SPENT_WAN), fmt.number(k.spent, 2, lang),
              t(f"{nr['spent']} 个项目未披露", f"{nr['spent']} not reported") if nr["spent"] else "", name="spent"),
     ], L, T, W, IN(3.4))
     grades = t("评价等级：", "Grades: ") + "　".join(f"{g} {c}" for g, c in k.grade_counts.items())
@@ -162,7 +163,7 @@ def _grades_slide(deck: Deck, k, bands: pd.DataFrame, t: Translator, lang: str):
     s = deck.slide(t("评价等级分布", "Projects per grade"))
     counts = k.grade_counts
     deck.bar_chart(s, L, T, IN(7.6), H - IN(0.2), [_grade_category(g, bands, t) for g in counts],
-                   [(t("项目数", "projects"), list(counts.values()), [GRADE_COLORS[g] for g in counts])],
+                   [(t(terms.PROJECTS), list(counts.values()), [GRADE_COLORS[g] for g in counts])],
                    labels=[[f"{v:,}" for v in counts.values()]], number_format="0", legend=False,
                    name="chart_grades", axis_pt=18, label_pt=18)
     graded = sum(counts.values())
@@ -183,9 +184,9 @@ def _ranked_slide(deck: Deck, df: pd.DataFrame, t: Translator, lang: str):
     rows = [[str(i), project_name(r, t), region_label(r), _score2(r["reported_total_score"], lang),
              grade_text(r["reported_grade"], lang), fmt.pct(r["execution_rate"], lang),
              t(*KIND_LABELS.get(r["data_kind"], (r["data_kind"], r["data_kind"])))] for i, r in enumerate(top, 1)]
-    gf = deck.table(s, L, T, W, [(t("排名", "Rank"), 0.7, "c"), (t("项目", "Project"), None, "l"),
-                            (t("地区", "Region"), 2.4, "l"), (t("总分", "Score"), 0.9, "r"),
-                            (t("等级", "Grade"), 0.7, "c"), (t("执行率", "Execution"), 1.1, "r"),
+    gf = deck.table(s, L, T, W, [(t(terms.RANK), 0.7, "c"), (t(terms.PROJECT), None, "l"),
+                            (t(terms.REGION), 2.4, "l"), (t(terms.SCORE), 0.9, "r"),
+                            (t(terms.GRADE), 0.7, "c"), (t(terms.EXECUTION), 1.1, "r"),
                             (t("数据", "Data"), 1.1, "c")], rows, name="table_ranked")
     notes = [t(f"共 {len(df):,} 个项目，按报告总分从高到低排列" + ("；全部项目见看板“总览”页。" if len(df) > RANKED_ROWS else "。"),
                f"{len(df):,} projects, by reported total score" + ("; the dashboard's Overview lists them all."
@@ -199,8 +200,8 @@ def _attention_slide(deck: Deck, df: pd.DataFrame, attention: pd.DataFrame, t: T
     scored = df.dropna(subset=["reported_total_score"])
     low = scored.tail(ATTENTION_ROWS).iloc[::-1].to_dict("records")  # overview_projects: best score first
     deck.text(s, L, T, half, IN(0.45), [t("报告总分最低", "Lowest reported scores")], 18, bold=True, name="head_low_score")
-    g1 = deck.table(s, L, T + IN(0.5), half, [(t("项目", "Project"), None, "l"), (t("总分", "Score"), 0.8, "r"),
-                                         (t("等级", "Grade"), 0.6, "c"), (t("执行率", "Execution"), 1.0, "r")],
+    g1 = deck.table(s, L, T + IN(0.5), half, [(t(terms.PROJECT), None, "l"), (t(terms.SCORE), 0.8, "r"),
+                                         (t(terms.GRADE), 0.6, "c"), (t(terms.EXECUTION), 1.0, "r")],
                [[_short(r, t), _score2(r["reported_total_score"], lang), grade_text(r["reported_grade"], lang),
                  fmt.pct(r["execution_rate"], lang)] for r in low] or [[t("（无）", "(none)"), "", "", ""]],
                name="table_low_score")
@@ -214,7 +215,7 @@ def _attention_slide(deck: Deck, df: pd.DataFrame, attention: pd.DataFrame, t: T
                                        ceiling=budget.EXECUTION_CEILING)
         rows.append([_short(r, t), fmt.pct(r["execution_rate"], lang), fmt.date(r["as_of"], lang)])
         colours.append([None, reading.color.lstrip("#"), None])
-    g2 = deck.table(s, x2, T + IN(0.5), half, [(t("项目", "Project"), None, "l"), (t("执行率", "Execution"), 1.0, "r"),
+    g2 = deck.table(s, x2, T + IN(0.5), half, [(t(terms.PROJECT), None, "l"), (t(terms.EXECUTION), 1.0, "r"),
                                           (t("数据截至", "As of"), 1.4, "c")],
                rows or [[t("（无）", "(none)"), "", ""]], name="table_low_execution", colours=colours or None)
     n_exec = int(df["execution_rate"].isna().sum())
@@ -269,9 +270,9 @@ def _level1_lost_slide(deck: Deck, by_l1: pd.DataFrame, nb: pd.DataFrame, t: Tra
     table_rows = [[lab, f"{int(r['projects']):,}", fmt.score(r["points_lost"], lang), fmt.pct(r["score_rate"], lang)]
                   for lab, r in zip(labels, rows)][:10]
     deck.table(s, L + IN(7.4), T, W - IN(7.4), [(t("一级指标", "Dimension"), None, "l"),
-                                                (t("项目数", "Projects"), 0.8, "r"),
+                                                (t(terms.PROJECTS), 0.8, "r"),
                                                 (t("失分合计", "Lost in all"), 1.0, "r"),
-                                                (t("得分率", "Score rate"), 1.0, "r")],
+                                                (t(terms.SCORE_RATE), 1.0, "r")],
                table_rows, name="table_level1_lost")
     note(deck, s, T + IN(4.15), notes)
 
@@ -409,7 +410,7 @@ def _portfolio_notes_slide(deck: Deck, df, k, nb, summary, t: Translator, lang: 
     head = lambda text: [(text, True, INK)]  # noqa: E731
     lines = [head(t("数据来源", "Data")), sources_note(df, lang)]
     lines += badge_sentences(kinds, t)
-    lines += [head(t("计算口径", "Definitions")),
+    lines += [head(t(terms.DEFINITIONS)),
               t("加权预算执行率 = Σ实际支出 ÷ Σ到位资金；加权资金到位率 = Σ到位资金 ÷ Σ预算（所选项目为 "
                 f"{fmt.pct(k.arrival_rate, lang)}）；均只计两项均披露的项目。",
                 "Weighted execution rate = Σ spent ÷ Σ received; weighted arrival rate = Σ received ÷ Σ budget "

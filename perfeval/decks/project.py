@@ -50,6 +50,7 @@ from perfeval.domain.facts import period, project_facts
 from perfeval.domain.portfolio import sources_note
 from perfeval.domain.regions import region_label
 from perfeval.text import fmt
+from perfeval.text import glossary as terms
 from perfeval.text.i18n import Translator
 
 TABLE_ROWS = 10        # rows of the outcomes table
@@ -156,12 +157,12 @@ def _project_kpi_slide(deck: Deck, p: dict, t: Translator, lang: str):
     deck.cards(s, [
         Card(t("报告总分", "Reported score"), fmt.score(p.get("reported_total_score"), lang), name="score"),
         Card(t("评价等级", "Grade"), grade_text(p.get("reported_grade"), lang), name="grade"),
-        Card(t("预算执行率", "Execution rate"), fmt.pct(p.get("execution_rate"), lang),
+        Card(t(terms.EXECUTION_RATE), fmt.pct(p.get("execution_rate"), lang),
              budget.cutoff_text(p.get("as_of"), lang) if not fmt.is_missing(p.get("execution_rate")) else "",
              name="execution_rate"),
-        Card(t("预算（万元）", "Budget (10k CNY)"), fmt.number(p.get("budget"), 2, lang), name="budget"),
-        Card(t("到位资金（万元）", "Received (10k CNY)"), fmt.number(p.get("received"), 2, lang), name="received"),
-        Card(t("实际支出（万元）", "Spent (10k CNY)"), fmt.number(p.get("spent"), 2, lang), name="spent"),
+        Card(t(terms.BUDGET_WAN), fmt.number(p.get("budget"), 2, lang), name="budget"),
+        Card(t(terms.RECEIVED_WAN), fmt.number(p.get("received"), 2, lang), name="received"),
+        Card(t(terms.SPENT_WAN), fmt.number(p.get("spent"), 2, lang), name="spent"),
     ], L, T, W, IN(3.0), value_pt=30)
     shown = ("region", "category", "implementing_unit", "supervising_unit", "evaluator", "evaluator_type",
              "period", "data_cutoff")
@@ -219,7 +220,7 @@ def _score_slide(deck: Deck, p: dict, l1: pd.DataFrame, tree: pd.DataFrame, tota
     table = [[t.pick(r, "name", "name_en"), star(r["weight"], r["derived"]), star(r["reported_score"], r["derived"]),
               fmt.pct(r["score_rate"], lang)] for r in rows][:10]
     deck.table(s, L + IN(7.4), top, W - IN(7.4), [(t("一级指标", "Dimension"), None, "l"),
-                                                  (t("分值", "Weight"), 0.9, "r"), (t("得分", "Score"), 0.9, "r"),
+                                                  (t(terms.WEIGHT), 0.9, "r"), (t("得分", "Score"), 0.9, "r"),
                                                   (t("得分率", "Rate"), 1.1, "r")], table,
                name="table_level1")
     notes = [t("柱上数字为得分率（得分 ÷ 分值）。", "The figure on each score bar is its score rate (score ÷ weight).")]
@@ -290,18 +291,18 @@ def _project_budget_slide(deck: Deck, p: dict, r: dict, years: pd.DataFrame, not
     fourth = (Card(t("估算总投资（万元）", "Estimated investment"), fmt.number(r.get("estimated_investment"), 2, lang),
                    name="estimated_investment")
               if not fmt.is_missing(r.get("estimated_investment")) else
-              Card(t("结余（万元）", "Unspent (10k CNY)"), fmt.number(budget.unspent(r.get("received"), r.get("spent")), 2, lang),
+              Card(t(terms.UNSPENT_WAN), fmt.number(budget.unspent(r.get("received"), r.get("spent")), 2, lang),
                    name="unspent"))
     left_w = IN(5.2)
     cards_h = IN(3.6)
     deck.cards(s, [
-        Card(t("预算（万元）", "Budget (10k CNY)"), fmt.number(r.get("budget"), 2, lang), name="budget"),
-        Card(t("到位资金（万元）", "Received (10k CNY)"), fmt.number(r.get("received"), 2, lang), name="received"),
-        Card(t("实际支出（万元）", "Spent (10k CNY)"), fmt.number(r.get("spent"), 2, lang), name="spent"),
+        Card(t(terms.BUDGET_WAN), fmt.number(r.get("budget"), 2, lang), name="budget"),
+        Card(t(terms.RECEIVED_WAN), fmt.number(r.get("received"), 2, lang), name="received"),
+        Card(t(terms.SPENT_WAN), fmt.number(r.get("spent"), 2, lang), name="spent"),
         fourth,
-        Card(t("资金到位率", "Arrival rate"), fmt.pct(arrival.value, lang), budget.status_text(arrival, lang),
+        Card(t(terms.ARRIVAL_RATE), fmt.pct(arrival.value, lang), budget.status_text(arrival, lang),
              name="arrival_rate"),
-        Card(t("预算执行率", "Execution rate"), fmt.pct(execution.value, lang), budget.status_text(execution, lang),
+        Card(t(terms.EXECUTION_RATE), fmt.pct(execution.value, lang), budget.status_text(execution, lang),
              name="execution_rate"),
     ], L, T, left_w, cards_h, per_row=2, value_pt=24, label_pt=14)
     lines = []
@@ -328,8 +329,8 @@ def _project_budget_slide(deck: Deck, p: dict, r: dict, years: pd.DataFrame, not
                            [(label, list(y[col]), colour) for col, label, colour in present],
                            name="chart_years", show_value_axis=True, value_axis_format="#,##0", gap_width=80)
         yr = budget.with_rates(y)
-        cols = ([(t("年度", "Year"), 0.7, "c")] + [(label, 1.1, "r") for _, label, _ in present]
-                + [(t("执行率", "Execution"), 1.0, "r")])
+        cols = ([(t(terms.YEAR), 0.7, "c")] + [(label, 1.1, "r") for _, label, _ in present]
+                + [(t(terms.EXECUTION), 1.0, "r")])
         rows = [[c] + [fmt.number(v[col], 2, lang) for col, _, _ in present] + [fmt.pct(v["execution_rate"], lang)]
                 for c, v in zip(cats, yr.to_dict("records"))]
         gf = deck.table(s, x, T + IN(3.0), right_w, cols, rows, name="table_years")
@@ -347,7 +348,7 @@ def _outcomes_slide(deck: Deck, ov: pd.DataFrame, t: Translator, lang: str):
     cards = outcomes.cards(ov, lang)
     rows = [[outcomes.category_label(c["category"], lang), c["label"], c["period"] or "—", c["value"],
              c["delta"] if isinstance(c["delta"], str) else "—"] for c in cards[:TABLE_ROWS]]
-    gf = deck.table(s, L, T, W, [(t("类别", "Category"), 1.2, "l"), (t("指标", "Metric"), None, "l"),
+    gf = deck.table(s, L, T, W, [(t(terms.CATEGORY), 1.2, "l"), (t("指标", "Metric"), None, "l"),
                             (t("期间", "Period"), None, "l"), (t("数值", "Value"), 1.5, "r"),
                             (t("较上年", "Change"), 2.3, "r")], rows, name="table_outcomes")
     notes = [t("数值保留报告原文的“约 / 近 / 余 / 大于”；较上年的变化按指标方向判断好坏（排名、发案数越低越好）。",
@@ -378,9 +379,9 @@ def _targets_slide(deck: Deck, tsum: dict, targets: pd.DataFrame, t: Translator,
         rows.append([r["name"], year, outcomes.target_text(r, lang), outcomes.actual_text(r, lang),
                      outcomes.verdict_text(v, lang)])
         colours.append([None, None, None, None, RED if v["met"] is False else GREEN if v["met"] is True else None])
-    gf = deck.table(s, L, T + IN(0.6), W, [(t("目标", "Target"), None, "l"), (t("年度", "Year"), 0.8, "c"),
+    gf = deck.table(s, L, T + IN(0.6), W, [(t(terms.TARGET), None, "l"), (t(terms.YEAR), 0.8, "c"),
                                            (t("目标值", "Target value"), 1.6, "l"),
-                                           (t("实际完成", "Actual"), 1.6, "l"), (t("结论", "Verdict"), None, "l")],
+                                           (t("实际完成", "Actual"), 1.6, "l"), (t(terms.VERDICT), None, "l")],
                     rows, name="table_targets", colours=colours)
     notes = [t("结论按运算符由目标值与实际值算出；无数值时取报告结论。未达成的排在前面。",
                "Verdicts are computed from the operator, target and actual; the report's conclusion where there are "
@@ -405,7 +406,7 @@ def _survey_slide(deck: Deck, shown, n_surveys: int, t: Translator, lang: str):
         Card(t("知晓率", "Awareness"), fmt.pct(v.awareness_rate, lang),
              "" if v.awareness_moe is None else t(f"± {v.awareness_moe * 100:.2f} 个百分点（95%）",
                                                   f"± {v.awareness_moe * 100:.2f} pp (95%)"), name="awareness"),
-        Card(t("满意度", "Satisfaction"), sat,
+        Card(t(terms.SATISFACTION), sat,
              "" if v.satisfaction_moe is None else t(f"± {v.satisfaction_moe * 100:.2f} 个百分点（95%）",
                                                      f"± {v.satisfaction_moe * 100:.2f} pp (95%)"), name="satisfaction"),
         Card(t("误差范围（95%）", "Margin (95%)"),
@@ -478,7 +479,7 @@ def _project_notes_slide(deck: Deck, p: dict, result, missing: list[str], t: Tra
                     "明细见看板“项目详情”页）。",
                     f"{c['error']} errors, {c['warning']} warnings, {c['info']} notes (scores, sums, rates and "
                     "conclusions checked against the report's data; details on the dashboard's Project page).")]
-    lines += [head(t("计算口径", "Definitions")),
+    lines += [head(t(terms.DEFINITIONS)),
               t("预算执行率 = 实际支出 ÷ 到位资金；资金到位率 = 到位资金 ÷ 预算（预算取调整预算，未调整的取年初预算）；"
                 "得分率 = 得分 ÷ 分值；满意度误差范围为 95% 置信区间半宽（正态近似）。",
                 "Execution rate = spent ÷ received; arrival rate = received ÷ budget (the adjusted budget, else the "

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from perfeval.text import fmt
+from perfeval.text import glossary as terms
 
 MIN_UNITS = 2
 MAX_UNITS = 8
@@ -519,7 +520,7 @@ def lagging_lines(summary: pd.DataFrame, level1: pd.DataFrame, t, lang: str = "z
     names = {}
     for r in level1.drop_duplicates("indicator_key").to_dict("records"):
         names[r["indicator_key"]] = r["indicator_key"] if lang == "zh" else (r.get("name_en") or r["indicator_key"])
-    exec_name = t("预算执行率", "Execution rate")
+    exec_name = t(terms.EXECUTION_RATE)
     long = pd.concat([
         pd.DataFrame({"unit": level1["region_code"], "measure": level1["indicator_key"],
                       "value": level1["score_rate"]}),

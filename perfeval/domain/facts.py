@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from perfeval.domain.regions import region_label
 from perfeval.text import fmt
+from perfeval.text import glossary as terms
 from perfeval.text.i18n import Translator
 
 
@@ -19,12 +20,12 @@ def project_facts(p: dict, lang: str) -> list[tuple[str, str, object]]:
     be missing (None / empty): the caller shows it as 未披露."""
     t = Translator(lang)
     return [
-        ("region", t("地区", "Region"), region_label(p)),
-        ("category", t("类别", "Category"), p.get("category")),
+        ("region", t(terms.REGION), region_label(p)),
+        ("category", t(terms.CATEGORY), p.get("category")),
         ("implementing_unit", t("实施单位", "Implementing unit"), p.get("implementing_unit")),
         ("supervising_unit", t("主管单位", "Supervising unit"), p.get("supervising_unit")),
         ("evaluator", t("评价机构", "Evaluator"), p.get("evaluator")),
-        ("evaluator_type", t("评价方式", "Evaluator type"), p.get("evaluator_type")),
+        ("evaluator_type", t(terms.EVALUATOR), p.get("evaluator_type")),
         ("period", t("评价期", "Evaluated period"), period(p.get("period_start"), p.get("period_end"), lang)),
         ("evaluation", t("评价工作时间", "Evaluation work"),
          period(p.get("evaluation_start"), p.get("evaluation_end"), lang)),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from perfeval.text import glossary as terms
 from perfeval.ui import common, state
 from perfeval.views import focus as focus_view
 from perfeval.views import picker
@@ -113,7 +114,7 @@ def pick_project(widget_key: str) -> str:
     if search is not None:
         v = state.model(focus_view.project_choices, search=search, ids=ids, lang=state.lang())
     options = picker.options(v["short"], st.session_state[widget_key])
-    pid = c_list.selectbox(t("项目", "Project"), options, format_func=v["labels"].get, key=widget_key,
+    pid = c_list.selectbox(t(terms.PROJECT), options, format_func=v["labels"].get, key=widget_key,
                            on_change=to_url)
     if v["note"]:
         c_list.caption(v["note"])
@@ -130,7 +131,7 @@ def selected_projects(title_zh: str, title_en: str) -> pd.DataFrame:
     if projects.empty:
         state.write_url()
         common.page_header(t(title_zh, title_en), projects)
-        st.info(t("当前筛选条件下没有项目。", "No project matches the filters."))
+        st.info(t(terms.NO_PROJECT_MATCHES))
         st.stop()
     return projects
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from perfeval.text import glossary as terms
 from perfeval.ui import state
 from perfeval.views import sidebar
 
@@ -36,7 +37,7 @@ def render(filters: bool = True) -> None:
     regions = opts["regions"]
     region_keys = [None, *regions]
     cur = st.session_state.get("f_region")
-    sb.selectbox(t("地区", "Region"), region_keys,
+    sb.selectbox(t(terms.REGION), region_keys,
                  index=region_keys.index(cur) if cur in region_keys else 0,
                  format_func=lambda k: t("全部地区", "All regions") if k is None else regions[k],
                  key="w_region", on_change=_sync("w_region", "f_region"))
@@ -60,7 +61,7 @@ def render(filters: bool = True) -> None:
 
     evs = [None, *opts["evaluators"]]
     cur = st.session_state.get("f_evaluator_type")
-    sb.selectbox(t("评价方式", "Evaluator type"), evs, index=evs.index(cur) if cur in evs else 0,
+    sb.selectbox(t(terms.EVALUATOR), evs, index=evs.index(cur) if cur in evs else 0,
                  format_func=lambda k: t("全部", "All") if k is None else k,
                  key="w_evaluator", on_change=_sync("w_evaluator", "f_evaluator_type"))
 

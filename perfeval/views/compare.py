@@ -16,6 +16,7 @@ from perfeval.charts import compare as charts_compare
 from perfeval.domain import compare
 from perfeval.domain.portfolio import data_kinds
 from perfeval.text import fmt
+from perfeval.text import glossary as terms
 from perfeval.text.i18n import Translator
 from perfeval.views.common import Filters, Links
 
@@ -202,7 +203,7 @@ def build(q, *, filters: Filters, lang: str, links: Links, mode: str, year: int 
                              per_wan=_num_text(shown["outcome_per_wan"], lang))
         v["ranking"] = table[["rank", "unit_label", "projects", "mean_score", "grades", "exec_pct", "per_wan",
                               "sat_pct", "link"]]
-        score_col, score_name = "mean_score", t("平均得分", "Mean score")
+        score_col, score_name = "mean_score", t(terms.MEAN_SCORE)
     else:
         shown = shown.sort_values(["reported_total_score", "unit"], ascending=[False, True], na_position="last")
         table = shown.assign(rank=range(1, len(shown) + 1), exec_pct=_pct_text(shown["execution_rate"], lang),
@@ -212,7 +213,7 @@ def build(q, *, filters: Filters, lang: str, links: Links, mode: str, year: int 
                              link=links.many("project", "project", shown["project_id"]))
         v["ranking"] = table[["rank", "display_name", "region_short", "year", "score", "reported_grade",
                               "exec_pct", "per_wan", "sat_pct", "link"]]
-        score_col, score_name = "reported_total_score", t("总分", "Score")
+        score_col, score_name = "reported_total_score", t(terms.SCORE)
     v["ranking_note"] = t(
         "执行率 = 实际支出 ÷ 到位资金；每万元成效 = 成效数值 ÷ 实际支出；满意度为调查满意率（仅有评分时为评分 ÷ 100）。"
         "空白为未披露。",
@@ -221,7 +222,7 @@ def build(q, *, filters: Filters, lang: str, links: Links, mode: str, year: int 
 
     # -- percentiles among peers and outliers -------------------------------------------------------
     measure_cols = {score_name: score_col, t("预算执行率", "Execution"): "execution_rate",
-                    per_wan: "outcome_per_wan", t("满意度", "Satisfaction"): "satisfaction"}
+                    per_wan: "outcome_per_wan", t(terms.SATISFACTION): "satisfaction"}
     # peers: every unit of the pool; for projects, those of the chosen projects' categories
     if mode == "districts":
         peers = pool_
@@ -230,7 +231,7 @@ def build(q, *, filters: Filters, lang: str, links: Links, mode: str, year: int 
     pool_rates = compare.rates_long(ind_all, peers["unit"], keys, unit_col="unit") if keys else None
     long = compare.measures_long(peers, measure_cols, pool_rates)
     pos = compare.peer_positions(long, unit_col="unit")
-    is_rate = {t("预算执行率", "Execution"), t("满意度", "Satisfaction"), *keys}
+    is_rate = {t("预算执行率", "Execution"), t(terms.SATISFACTION), *keys}
     fmt_value = {m: (lambda x: fmt.pct(x, lang, 1)) if m in is_rate else (lambda x: fmt.number(x, 2, lang))
                  for m in pos["measure"].unique()}
     view = pos[pos["unit"].isin(chosen)].copy()

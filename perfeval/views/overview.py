@@ -13,6 +13,7 @@ from perfeval.domain import compare
 from perfeval.domain.portfolio import data_kinds, portfolio_kpis
 from perfeval.domain.regions import region_label
 from perfeval.text import fmt
+from perfeval.text import glossary as terms
 from perfeval.text.i18n import Translator
 from perfeval.views import scorecard
 from perfeval.views.common import Filters, Links
@@ -34,13 +35,13 @@ def ranked(q, *, filters: Filters, lang: str, links: Links) -> dict:
     k = portfolio_kpis(df)
     # two rows of three, so that portfolio totals (tens of thousands of 万元) are not cut off
     v["kpis"] = [[
-        (t("项目数", "Projects"), f"{k.projects:,}"),
-        (t("平均得分", "Mean score"), fmt.score(k.mean_score, lang)),
+        (t(terms.PROJECTS), f"{k.projects:,}"),
+        (t(terms.MEAN_SCORE), fmt.score(k.mean_score, lang)),
         (t("加权预算执行率", "Weighted execution rate"), fmt.pct(k.execution_rate, lang)),
     ], [
         (t("预算合计（万元）", "Total budget (10k CNY)"), fmt.number(k.budget, 2, lang)),
         (t("到位资金（万元）", "Funds received (10k CNY)"), fmt.number(k.received, 2, lang)),
-        (t("实际支出（万元）", "Spent (10k CNY)"), fmt.number(k.spent, 2, lang)),
+        (t(terms.SPENT_WAN), fmt.number(k.spent, 2, lang)),
     ]]
     v["kpi_help"] = [
         [None, None, t("Σ实际支出 ÷ Σ到位资金（仅计两项均披露的项目）", "Σ spent ÷ Σ received, over projects reporting both")],

@@ -11,6 +11,7 @@ from perfeval.domain import audit
 from perfeval.domain.facts import project_facts
 from perfeval.domain.portfolio import data_kinds
 from perfeval.text import fmt
+from perfeval.text import glossary as terms
 from perfeval.text.i18n import Translator
 from perfeval.views import scorecard
 
@@ -33,10 +34,10 @@ def facts(q, *, project_id: str, lang: str) -> dict:
         "kpis": [
             (t("报告总分", "Reported score"), fmt.score(p.get("reported_total_score"), lang)),
             (t("评价等级", "Grade"), grade if isinstance(grade, str) else fmt.not_reported(lang)),
-            (t("预算（万元）", "Budget (10k CNY)"), fmt.number(p.get("budget"), 2, lang)),
-            (t("到位资金（万元）", "Received (10k CNY)"), fmt.number(p.get("received"), 2, lang)),
-            (t("实际支出（万元）", "Spent (10k CNY)"), fmt.number(p.get("spent"), 2, lang)),
-            (t("预算执行率", "Execution rate"), fmt.pct(p.get("execution_rate"), lang)),
+            (t(terms.BUDGET_WAN), fmt.number(p.get("budget"), 2, lang)),
+            (t(terms.RECEIVED_WAN), fmt.number(p.get("received"), 2, lang)),
+            (t(terms.SPENT_WAN), fmt.number(p.get("spent"), 2, lang)),
+            (t(terms.EXECUTION_RATE), fmt.pct(p.get("execution_rate"), lang)),
         ],
         "as_of": (None if fmt.is_missing(p.get("as_of")) else
                   t(f"资金数据截至 {fmt.date(p['as_of'])}", f"Money figures as of {fmt.date(p['as_of'])}")),

@@ -9,6 +9,7 @@ from perfeval.charts import base as charts
 from perfeval.charts import survey as charts_survey
 from perfeval.domain import survey
 from perfeval.text import fmt
+from perfeval.text import glossary as terms
 from perfeval.text.i18n import Translator
 from perfeval.views import capped
 from perfeval.views.common import Filters, Links
@@ -96,7 +97,7 @@ def _detail(r: dict, v: survey.SurveyView, row: dict, lang: str) -> dict:
         (t("有效率", "Valid rate"), row["valid_rate"]),
     ], [
         (t("知晓率", "Awareness"), fmt.pct(v.awareness_rate, lang)),
-        (t("满意度", "Satisfaction"), fmt.pct(v.satisfaction_rate, lang) if v.satisfaction_rate is not None
+        (t(terms.SATISFACTION), fmt.pct(v.satisfaction_rate, lang) if v.satisfaction_rate is not None
          else row["score"] if v.satisfaction_score is not None else fmt.not_reported(lang)),
         (t("误差范围（95%，百分点）", "Margin (95%, pp)"),
          "—" if v.satisfaction_moe is None else f"±{v.satisfaction_moe * 100:.2f}"),
