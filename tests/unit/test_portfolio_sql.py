@@ -9,7 +9,7 @@ totals, and budget_projects_attention.sql, budget_by_year_attention.sql, targets
 survey_projects_attention.sql (and outcomes_values.sql with $limit) for the rows a capped table lists.
 Each test computes the old answer from the old inputs with the old functions (perfeval.domain.budget.selection_reading,
 cutoff_summary, totals_by_year, perfeval.domain.outcomes.trend_metrics, target_verdict, perfeval.domain.survey.survey_view;
-the old outcomes_values query is kept in tests/unit/reference_sql/) and compares — on the seed reports with the
+the old outcomes_values query is kept in tests/reference/sql/) and compares — on the seed reports with the
 demo portfolio, on a tiny lake of awkward cases, and on a generated bench lake when one is present
 (bench/lake/1000, not in git).
 """
@@ -28,7 +28,7 @@ from tests.conftest import DATA, ROOT
 from tests.lakes import write_table
 
 NO_FILTERS = dict(region=None, year_from=None, year_to=None, category=None, evaluator_type=None)
-REFERENCE_SQL = pathlib.Path(__file__).parent / "reference_sql"
+REFERENCE_SQL = pathlib.Path(__file__).parents[1] / "reference" / "sql"
 BENCH_LAKE = ROOT / "bench" / "lake" / "1000"
 SCOPES = [Scope.everything(), Scope.everything(include_demo=False)]
 CATS = list(outcomes.CATEGORY_ORDER)
