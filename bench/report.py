@@ -231,7 +231,10 @@ def tables(entries: list[Entry], info: dict) -> str:
     out.append("")
     out.append(f"| | {head_n} |")
     out.append("|---|" + "---|" * len(sizes))
+    from bench.measure_memory import BASELINE_REV
     for name, label in (("app_peak_memory", "app peak RSS after every page, no browser (hello world)"),
+                        (f"app_peak_memory:at_{BASELINE_REV}",
+                         f"the app as of {BASELINE_REV} (before page models), the same visits (hello world)"),
                         ("app_peak_memory_browser", "app peak RSS after the browser visits and every page (hello world)"),
                         ("concurrent20_first_chart_median", "20 browsers: median first chart (one alone)"),
                         ("concurrent20_first_chart_max", "20 browsers: slowest first chart"),
