@@ -62,7 +62,7 @@ if key not in ss:  # none chosen yet: the defaults
 ss[key] = [u for u in ss[key] if u in labels][:MAX_UNITS]
 with head:
     common.page_header(TITLE, kinds=p["kinds"])
-chosen = st.multiselect(p["choose"], list(labels), format_func=lambda u: labels.get(u, u), key=key,
+chosen = st.multiselect(p["choose"], list(labels), format_func=labels.__getitem__, key=key,
                         max_selections=MAX_UNITS)
 if rejected:
     st.warning(view.rejected_warning(tuple(rejected), args["lang"]))
