@@ -31,7 +31,7 @@ st.download_button(t("⬇️ 下载导入模板（Excel）", "⬇️ Download th
                    mime=upload.XLSX_MIME, key="template")
 
 with st.expander(t("已导入的批次", "Imported batches")):
-    listed = ingest_view.batches_table(upload.batches_list(), lang)
+    listed = state.model(ingest_view.batches, lake=str(state.data_dir()), lang=lang)
     if listed.empty:
         st.caption(t("尚无导入的批次。", "No batch has been imported yet."))
     else:

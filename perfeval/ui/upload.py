@@ -59,9 +59,3 @@ def withdraw(batch_id: str) -> None:
     batches.withdraw(state.data_dir(), batch_id)
     state.gate().lake.changed()
     _stage.clear()
-
-
-def batches_list() -> list:
-    """The lake's imported batches, newest first (perfeval.data.imports.batches.list_batches; read from the folder
-    listing and Parquet footers, cheap)."""
-    return batches.list_batches(state.data_dir())

@@ -13,6 +13,7 @@ from typing import Iterable
 import pandas as pd
 
 from perfeval.data import schema
+from perfeval.data.imports.batches import list_batches
 from perfeval.data.validation.problems import Problem
 from perfeval.text.i18n import Translator
 
@@ -79,6 +80,13 @@ def not_real_kinds(frames: dict[str, pd.DataFrame]) -> list[str]:
         if "source" in df.columns:
             kinds |= {schema.data_kind(s) for s in df["source"].dropna().astype(str)}
     return sorted(kinds - {"report", "import"})
+
+
+def batches(q, *, lake: str, lang: str) -> pd.DataFrame:
+    """The page model of the import page's list of batches: `batches_table` of the lake's imported batches (read
+    from its folders, not through ``q``: a batch's folder is the lake's own layout). Cached per lake version,
+    which an import or a withdrawal changes."""
+    return batches_table(list_batches(lake), lang)
 
 
 def batches_table(infos, lang: str) -> pd.DataFrame:
