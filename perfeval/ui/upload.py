@@ -3,6 +3,7 @@ lake version) and committing it as a new batch. The reading, checks and writing 
 what is shown of them is perfeval.views.imports's."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 
@@ -16,8 +17,11 @@ from perfeval.ui import state
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@functools.lru_cache(maxsize=2)
 def template(lang: str) -> bytes:
+    """The import template (.xlsx) in ``lang``, made once per process: it depends on the schema alone, and
+    bytes cannot be changed by a caller, so no copy is needed (an st.cache_data hit cost a hash and an
+    unpickling on every run of the page)."""
     return ingest.template_workbook(lang)
 
 
