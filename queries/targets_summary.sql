@@ -8,17 +8,8 @@
 -- numeric_projects = the projects they belong to; with_actual = targets with an actual value.
 -- Counts are 0 when there is no target.
 WITH t AS (
-    SELECT t.project_id, t.actual_value, t.target_value, t.stated_met,
-           CASE WHEN t.actual_value IS NULL OR t.target_value IS NULL OR t.operator IS NULL THEN NULL
-                WHEN t.operator = '>=' THEN t.actual_value >= t.target_value - 1e-9
-                WHEN t.operator = '<=' THEN t.actual_value <= t.target_value + 1e-9
-                WHEN t.operator = '>' THEN t.actual_value > t.target_value + 1e-9
-                WHEN t.operator = '<' THEN t.actual_value < t.target_value - 1e-9
-                WHEN t.operator = '=' THEN abs(t.actual_value - t.target_value) <= 1e-9
-           END AS computed
-    FROM targets t
-    JOIN selected_projects($region, $year_from, $year_to, $category, $evaluator_type) p USING (project_id)
-    WHERE ($project_id IS NULL OR t.project_id = $project_id)
+    SELECT * FROM target_rows($region, $year_from, $year_to, $category, $evaluator_type)
+    WHERE ($project_id IS NULL OR project_id = $project_id)
 )
 SELECT count(*) AS targets,
        count(*) FILTER (WHERE coalesce(computed, stated_met) = true) AS met,

@@ -23,3 +23,18 @@ def tables():
         return df
 
     return read
+
+
+@pytest.fixture(scope="session")
+def q():
+    """A page model's ``q(name, **params)`` over the bundled lake, for a viewer who sees everything (what
+    perfeval.ui.state.model binds for the app)."""
+    from perfeval.data.gate import DataGate, Scope
+    from perfeval.data.lake import Lake
+
+    gate = DataGate(Lake(DATA))
+
+    def run(name, **params):
+        return gate.query(name, Scope.everything(), **params)
+
+    return run

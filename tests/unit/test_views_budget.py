@@ -6,26 +6,13 @@ import json
 
 import pytest
 
-from perfeval.data.gate import DataGate, Scope
-from perfeval.data.lake import Lake
 from perfeval.views import budget as view
 from perfeval.views.common import Filters, Links
-from tests.conftest import DATA
 
 TJ = "tj-2022-fraud-ops"
 FT = "ft-2021-2023-anti-fraud-service"
 TS = "ts-2021-security-informatization"
 ALL = Filters()
-
-
-@pytest.fixture(scope="module")
-def q():
-    gate = DataGate(Lake(DATA))
-
-    def run(name, **params):
-        return gate.query(name, Scope.everything(), **params)
-
-    return run
 
 
 @pytest.fixture(scope="module")

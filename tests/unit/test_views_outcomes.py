@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from perfeval.data.gate import DataGate, Scope
 from perfeval.data.lake import Lake
 from perfeval.domain import outcomes as domain
@@ -19,16 +17,6 @@ TJ = "tj-2022-fraud-ops"
 FT = "ft-2021-2023-anti-fraud-service"
 TS = "ts-2021-security-informatization"
 ALL = Filters()
-
-
-@pytest.fixture(scope="module")
-def q():
-    gate = DataGate(Lake(DATA))
-
-    def run(name, **params):
-        return gate.query(name, Scope.everything(), **params)
-
-    return run
 
 
 def figures(q, project_id, lang="zh", cats=None, max_rows=capped.MAX_ROWS):

@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from perfeval.data.gate import DataGate, Scope
-from perfeval.data.lake import Lake
 from perfeval.views import project as view
-from tests.conftest import DATA
 
 TJ = "tj-2022-fraud-ops"
 FT = "ft-2021-2023-anti-fraud-service"
 TS = "ts-2021-security-informatization"
-
-
-@pytest.fixture(scope="module")
-def q():
-    gate = DataGate(Lake(DATA))
-
-    def run(name, **params):
-        return gate.query(name, Scope.everything(), **params)
-
-    return run
 
 
 def test_tianjin_facts_score_grade_and_money(q):
