@@ -11,7 +11,6 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from perfeval.text import fmt
-from perfeval.text import glossary as terms
 from perfeval.text.i18n import Translator
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -56,7 +55,7 @@ def score_vs_execution(df: pd.DataFrame, t: Translator) -> go.Figure:
         z = np.where(counts.T > 0, counts.T, np.nan)  # empty cells stay blank
         fig.add_trace(go.Heatmap(
             x=(xe[:-1] + xe[1:]) / 2, y=(ye[:-1] + ye[1:]) / 2, z=z, colorscale="Blues",
-            colorbar=dict(title=t(terms.PROJECTS)),
+            colorbar=dict(title=t("项目数", "projects")),
             hovertemplate=t("执行率约 %{x:.1f}%<br>得分约 %{y:.1f}<br>%{z} 个项目",
                             "execution ≈ %{x:.1f}%<br>score ≈ %{y:.1f}<br>%{z} projects") + "<extra></extra>",
         ))
@@ -105,5 +104,5 @@ def grade_bars(counts: dict[str, int], t: Translator) -> go.Figure:
         x=list(counts), y=list(counts.values()), text=list(counts.values()), textposition="outside",
         marker_color=[GRADE_COLORS.get(g, NEUTRAL) for g in counts],
     ))
-    fig.update_yaxes(title=t(terms.PROJECTS), rangemode="tozero")
+    fig.update_yaxes(title=t("项目数", "projects"), rangemode="tozero")
     return base_layout(fig, t("评价等级分布", "Projects per grade"), height=300)

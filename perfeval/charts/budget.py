@@ -209,7 +209,7 @@ def vendor_totals_bars(df: pd.DataFrame, t: Translator, vendors: int | None = No
         y=labels, x=rows["amount"], orientation="h", marker_color="#2f81f7",
         text=[fmt.number(v, 2, t.lang) for v in rows["amount"]], textposition="auto",
         customdata=projects,
-        hovertemplate="%{y}: %{x:,.2f}<br>" + t(terms.PROJECTS) + " %{customdata}<extra></extra>",
+        hovertemplate="%{y}: %{x:,.2f}<br>" + t("项目数", "projects") + " %{customdata}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(title=t(terms.WAN), rangemode="tozero")

@@ -138,7 +138,7 @@ def grade_by_unit(df: pd.DataFrame, t: Translator) -> go.Figure:
             marker_color=GRADE_COLORS[grade], hovertemplate="%{y}<br>" + grade + ": %{x}<extra></extra>",
         ))
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title=t(terms.PROJECTS), rangemode="tozero")
+    fig.update_xaxes(title=t("项目数", "projects"), rangemode="tozero")
     return _horizontal(fig, len(df), t("各地区评价等级分布", "Grades by district"))
 
 

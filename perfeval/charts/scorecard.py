@@ -13,7 +13,6 @@ import plotly.graph_objects as go
 
 from perfeval.charts.base import FONT, NEUTRAL, base_layout
 from perfeval.text import fmt
-from perfeval.text import glossary as terms
 from perfeval.text.i18n import Translator
 
 # 得分率 colours: red (≤ 60 %), amber (80 %), yellow-green (90 %), green (100 %); grey is kept for 未披露
@@ -151,7 +150,7 @@ def level1_points_lost(df: pd.DataFrame, t: Translator) -> go.Figure:
         x=labels, y=d["lost_per_project"], marker_color=[rate_colour(r) for r in d["score_rate"]],
         text=[fmt.score(v, t.lang) for v in d["lost_per_project"]], textposition="outside", cliponaxis=False,
         customdata=list(zip(d["projects"], d["points_lost"], [fmt.pct(r, t.lang) for r in d["score_rate"]])),
-        hovertemplate="%{x}<br>" + t(terms.PROJECTS) + " %{customdata[0]} · " + t("失分合计", "lost in all")
+        hovertemplate="%{x}<br>" + t("项目数", "projects") + " %{customdata[0]} · " + t("失分合计", "lost in all")
                       + " %{customdata[1]:.2f} · " + t("得分率", "score rate") + " %{customdata[2]}<extra></extra>"))
     fig.update_yaxes(title=t("平均失分（分）", "mean points lost"), rangemode="tozero")
     return base_layout(fig, title, height=340)
@@ -174,7 +173,7 @@ def indicator_points_lost(df: pd.DataFrame, t: Translator, top: int = 12) -> go.
         y=labels, x=d["points_lost"], orientation="h", marker_color=[rate_colour(r) for r in d["score_rate"]],
         text=[fmt.score(v, t.lang) for v in d["points_lost"]], textposition="outside", cliponaxis=False,
         customdata=list(zip(d["dimension"], d["projects"], [fmt.pct(r, t.lang) for r in d["score_rate"]])),
-        hovertemplate="%{y}（%{customdata[0]}）<br>" + t(terms.PROJECTS) + " %{customdata[1]} · "
+        hovertemplate="%{y}（%{customdata[0]}）<br>" + t("项目数", "projects") + " %{customdata[1]} · "
                       + t("得分率", "score rate") + " %{customdata[2]}<extra></extra>"))
     fig.update_xaxes(title=t("失分合计（分）", "points lost in all"), rangemode="tozero")
     # room on the right for the value beside the longest bar (drawn outside the plot area, cliponaxis off)

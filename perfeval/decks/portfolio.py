@@ -163,7 +163,7 @@ def _grades_slide(deck: Deck, k, bands: pd.DataFrame, t: Translator, lang: str):
     s = deck.slide(t("评价等级分布", "Projects per grade"))
     counts = k.grade_counts
     deck.bar_chart(s, L, T, IN(7.6), H - IN(0.2), [_grade_category(g, bands, t) for g in counts],
-                   [(t(terms.PROJECTS), list(counts.values()), [GRADE_COLORS[g] for g in counts])],
+                   [(t("项目数", "projects"), list(counts.values()), [GRADE_COLORS[g] for g in counts])],
                    labels=[[f"{v:,}" for v in counts.values()]], number_format="0", legend=False,
                    name="chart_grades", axis_pt=18, label_pt=18)
     graded = sum(counts.values())
