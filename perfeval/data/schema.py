@@ -23,6 +23,7 @@ QUALIFIER_ZH = {"exact": "", "about": "约", "nearly": "近", "over": "余", "gr
 QUALIFIER_EN = {"exact": "", "about": "about", "nearly": "nearly", "over": "over",
                 "greater_than": "more than"}
 OPERATORS = (">=", "<=", "=", ">", "<")
+PAYMENT_STATUSES = ("paid", "pending")  # a payment made, or contracted and still to be paid
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,8 @@ TABLES: tuple[Table, ...] = (
             _c("item", "VARCHAR", "具体项目/用途", "service or purpose"),
             _c("vendor", "VARCHAR", "承办单位（报告原文写法）", "vendor as spelled in the report"),
             _c("amount", "DOUBLE", "金额", "amount", unit="万元", required=True, min=0),
+            _c("status", "VARCHAR", "支付状态（paid 已支付 / pending 待支付；空=未披露）",
+               "payment status (paid / pending; empty = not reported)", allowed=PAYMENT_STATUSES),
             _c("fund_source", "VARCHAR", "资金来源", "fund source"),
             _c("as_of", "DATE", "数据截至", "as of"),
             SOURCE, NOTE,
