@@ -1,18 +1,27 @@
 -- The scoped views every query reads. Loaded once per lake version by perfeval.data.lake.Lake.
 -- base_<table> are the typed files; the views below apply the viewer's scope, which the data gate
--- sets on each cursor as variables: scope_all (BOOLEAN), scope_prefixes (VARCHAR[]), include_demo.
+-- sets on each cursor as variables: scope_all (BOOLEAN: no restriction at all), scope_regions_all
+-- (BOOLEAN), scope_prefixes (VARCHAR[]: region-code prefixes), scope_by_project (BOOLEAN) and
+-- scope_projects (VARCHAR[]: a viewer's project ids), include_demo (BOOLEAN). A cursor on which they
+-- are not set reads NULL and sees no project (default deny).
 -- No query reads base_* directly (a test checks it).
 
 CREATE VIEW projects AS
 SELECT * FROM base_projects p
 WHERE (getvariable('scope_all')
-       OR len(list_filter(getvariable('scope_prefixes'), lambda x: starts_with(p.region_code, x))) > 0)
+       OR ((getvariable('scope_regions_all')
+            OR len(list_filter(getvariable('scope_prefixes'), lambda x: starts_with(p.region_code, x))) > 0)
+           AND (NOT getvariable('scope_by_project') OR list_contains(getvariable('scope_projects'), p.project_id))))
   AND (getvariable('include_demo') OR p.data_kind <> 'demo');
 
 -- Every other table with a project_id gets its scoped view from perfeval.data.lake (a semi-join on projects).
 
--- Reference tables: not regional; demo documents hidden with the demo switch.
-CREATE VIEW documents AS SELECT * FROM base_documents WHERE getvariable('include_demo') OR data_kind <> 'demo';
+-- Reference tables: not regional; demo documents hidden with the demo switch. A restricted viewer sees only
+-- the documents its rows cite (scoped_sources: made by perfeval.data.lake over every table keyed by project),
+-- so that another district's reports and import batches are not even named.
+CREATE VIEW documents AS SELECT * FROM base_documents d
+WHERE (getvariable('include_demo') OR d.data_kind <> 'demo')
+  AND (getvariable('scope_all') OR d.source IN (SELECT source FROM scoped_sources));
 CREATE VIEW metrics AS SELECT * FROM base_metrics;
 CREATE VIEW vendor_aliases AS SELECT * FROM base_vendor_aliases;
 CREATE VIEW grade_bands AS SELECT * FROM base_grade_bands;

@@ -20,20 +20,43 @@ _QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM = re.compile(r"(?<![:$\w])\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
+_REGION_CODE = re.compile(r"^[0-9]{2,12}$")
+
+
 @dataclass(frozen=True)
 class Scope:
-    """What a viewer may see: region-code prefixes (None = everything) and whether demo rows show.
+    """What a viewer may see: region-code prefixes (None = every region), whether demo rows show, and an
+    allow-list of project ids (None = no list; a viewer 访客 reads a named set of projects).
 
     Region codes follow GB/T 2260: ``44`` a province, ``4403`` a city, ``440304`` a district. A scope
     of ``("440300",)`` is normalised to the prefix ``4403`` and so covers every district of 深圳市.
+    A code that is not 2–12 digits covers nothing (it is dropped, never read as "every region"), so a
+    scope built from a mistyped users file fails closed. ``Scope.nothing()`` (no region, no project) is
+    what an unknown viewer gets: every view is empty.
     """
 
     regions: tuple[str, ...] | None = None
     include_demo: bool = True
+    projects: tuple[str, ...] | None = None
 
     @staticmethod
     def everything(include_demo: bool = True) -> "Scope":
         return Scope(None, include_demo)
+
+    @staticmethod
+    def nothing() -> "Scope":
+        """The default: no region and no project (an unknown or missing viewer, an unknown role)."""
+        return Scope((), False, ())
+
+    @property
+    def unrestricted(self) -> bool:
+        """Every region and every project (demo rows aside)."""
+        return self.regions is None and self.projects is None
+
+    @property
+    def is_nothing(self) -> bool:
+        """Sees no project at all, whatever the lake holds."""
+        return (self.regions is not None and not self.prefixes) or self.projects == ()
 
     @property
     def prefixes(self) -> list[str]:
@@ -42,14 +65,24 @@ class Scope:
         out = []
         for code in self.regions:
             code = str(code).strip()
+            if not _REGION_CODE.match(code):
+                continue  # fail closed: '' or a name would otherwise be a prefix of everything
             while len(code) > 2 and code.endswith("00"):
                 code = code[:-2]
             out.append(code)
-        return out
+        return sorted(set(out))
+
+    def covers_region(self, region_code: str | None) -> bool:
+        """Whether a project of ``region_code`` is inside this scope's regions (the project list aside)."""
+        if self.regions is None:
+            return True
+        code = "" if region_code is None else str(region_code).strip()
+        return bool(code) and any(code.startswith(p) for p in self.prefixes)
 
     def key(self) -> tuple:
         """A hashable key for caches: everything that changes what this viewer sees."""
-        return (None if self.regions is None else tuple(sorted(self.prefixes)), self.include_demo)
+        return (None if self.regions is None else tuple(self.prefixes), self.include_demo,
+                None if self.projects is None else tuple(sorted(set(self.projects))))
 
 
 class QueryError(ValueError):
@@ -101,8 +134,12 @@ class DataGate:
     def _cursor(self, scope: Scope) -> tuple[duckdb.DuckDBPyConnection, str]:
         con, version = self.lake.connection()
         cur = con.cursor()
-        cur.execute("SET VARIABLE scope_all = ?", [scope.regions is None])
-        cur.execute("SET VARIABLE scope_prefixes = ?", [scope.prefixes])
+        # queries/_views.sql reads these; a cursor without them (NULL) sees no project: default deny
+        cur.execute("SET VARIABLE scope_all = ?", [scope.unrestricted])
+        cur.execute("SET VARIABLE scope_regions_all = ?", [scope.regions is None])
+        cur.execute("SET VARIABLE scope_prefixes = ?::VARCHAR[]", [scope.prefixes])
+        cur.execute("SET VARIABLE scope_by_project = ?", [scope.projects is not None])
+        cur.execute("SET VARIABLE scope_projects = ?::VARCHAR[]", [sorted(set(scope.projects or ()))])
         cur.execute("SET VARIABLE include_demo = ?", [scope.include_demo])
         return cur, version
 
@@ -124,6 +161,8 @@ class DataGate:
         return self._run(sql, scope, params, label)
 
     def _run(self, sql: str, scope: Scope, params: dict | None, label: str) -> pd.DataFrame:
+        if not isinstance(scope, Scope):  # no scope is not "every region": fail closed
+            raise QueryError(f"{label}: a query needs the viewer's Scope, got {scope!r}")
         params = dict(params or {})
         wanted = query_parameters(sql)
         missing = [p for p in wanted if p not in params]

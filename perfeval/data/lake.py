@@ -58,6 +58,27 @@ def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# Tables with no project_id, and so no region link: reference data every viewer reads (documents: only those
+# the viewer's rows cite, queries/_views.sql). Any other table must carry project_id, or the lake refuses to open.
+REFERENCE_TABLES = ("documents", "metrics", "vendor_aliases", "grade_bands")
+
+
+class RegionLinkError(RuntimeError):
+    """A schema table without ``project_id`` that is not a declared reference table: its rows could not be
+    limited to a viewer's regions, so the lake is not opened rather than serving them to everyone."""
+
+
+def check_region_links(tables=None) -> None:
+    """Raise `RegionLinkError` for a table of the schema that lacks its region link (``project_id``)."""
+    lacking = [t.name for t in (schema.TABLES if tables is None else tables)
+               if "project_id" not in t.column_names and t.name not in REFERENCE_TABLES]
+    if lacking:
+        raise RegionLinkError(
+            f"表 {', '.join(lacking)} 没有 project_id，无法按地区限定可见范围 / table(s) {', '.join(lacking)} have no "
+            "project_id: their rows cannot be limited to a viewer's regions (add project_id, or declare the table "
+            "in perfeval.data.lake.REFERENCE_TABLES if it is reference data every viewer may read)")
+
+
 def _is_identifier(name: str) -> bool:
     return re.fullmatch(r"[a-z_][a-z0-9_]*", name) is not None
 
@@ -152,6 +173,7 @@ class Lake:
             return self._con, self._version
 
     def _build(self) -> duckdb.DuckDBPyConnection:
+        check_region_links()
         con = duckdb.connect(":memory:")
         files = self.live_files()
         views = {t.name: self._base_view_sql(con, t, files) for t in schema.TABLES}
@@ -164,10 +186,14 @@ class Lake:
             con.execute(statement)
             if statement.query.startswith("CREATE VIEW projects "):
                 # every table keyed by project sees only the rows of the projects in scope
-                for name in [t.name for t in schema.TABLES if "project_id" in t.column_names] + ["indicator_nodes"]:
+                keyed = [t.name for t in schema.TABLES if "project_id" in t.column_names]
+                for name in keyed + ["indicator_nodes"]:
                     if name != "projects":
                         con.execute("CREATE VIEW " + name + " AS SELECT * FROM base_" + name
                                     + " WHERE project_id IN (SELECT project_id FROM projects)")
+                # the sources the viewer's rows cite: the documents a restricted viewer may see
+                con.execute("CREATE VIEW scoped_sources AS "
+                            + " UNION ".join("SELECT source FROM " + name for name in keyed))
         allowed = [str(self.root)] + ([str(nodes.parent)] if not nodes.is_relative_to(self.root) else [])
         con.execute("SET allowed_directories=[" + ", ".join(sql_literal(d) for d in allowed) + "]")
         con.execute("SET enable_external_access=false")
