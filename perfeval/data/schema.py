@@ -23,6 +23,20 @@ QUALIFIER_ZH = {"exact": "", "about": "约", "nearly": "近", "over": "余", "gr
 QUALIFIER_EN = {"exact": "", "about": "about", "nearly": "nearly", "over": "over",
                 "greater_than": "more than"}
 OPERATORS = (">=", "<=", "=", ">", "<")
+# What kind of document a row's source is (documents.source_type): (Chinese, English). Only the
+# evaluation kinds feed an evaluation's scores and audit (EVALUATION_SOURCE_TYPES; a document that does not
+# say is taken as one, as the demonstration, generated and older imported data are); press and statistics
+# releases, audits and the catalogue are shown with their kind and never scored.
+SOURCE_TYPES: dict[str, tuple[str, str]] = {
+    "evaluation_report": ("第三方评价报告", "evaluation report (third party)"),
+    "self_evaluation": ("自评", "self-evaluation"),
+    "finance_evaluation": ("部门/财政评价", "department / finance evaluation"),
+    "audit": ("审计", "audit"),
+    "press_release": ("新闻发布", "press release"),
+    "statistics_release": ("统计发布", "statistics release"),
+    "catalog": ("目录", "catalogue"),
+}
+EVALUATION_SOURCE_TYPES = ("evaluation_report", "self_evaluation", "finance_evaluation")
 PAYMENT_STATUSES = ("paid", "pending")  # a payment made, or contracted and still to be paid
 
 
@@ -83,6 +97,9 @@ TABLES: tuple[Table, ...] = (
             _c("title", "VARCHAR", "标题", "title", required=True),
             _c("file", "VARCHAR", "文件", "file the data was taken from"),
             _c("author", "VARCHAR", "编写单位", "author"),
+            _c("source_type", "VARCHAR", "来源类型（评价报告/自评/审计/新闻发布…）",
+               "source type (evaluation report / self-evaluation / audit / press release …)",
+               allowed=tuple(SOURCE_TYPES)),
             NOTE,
         ),
     ),
@@ -233,7 +250,7 @@ TABLES: tuple[Table, ...] = (
             _c("name_en", "VARCHAR", "英文名称", "English name", required=True),
             _c("unit", "VARCHAR", "单位", "unit", required=True),
             _c("category", "VARCHAR", "类别", "category", required=True,
-               allowed=("拦截", "劝阻", "止付返还", "宣传", "案件", "队伍", "数据", "建设", "服务")),
+               allowed=("拦截", "劝阻", "止付返还", "打击", "宣传", "案件", "队伍", "数据", "建设", "服务")),
             _c("direction", "VARCHAR", "方向", "direction", required=True,
                allowed=("higher", "lower")),
             SOURCE, NOTE,
