@@ -13,6 +13,7 @@ QUERIES = ROOT / "queries"
 DOCS = ROOT / "docs"
 BUNDLED_DATA = ROOT / "data"
 DATA_ENV = "PERFEVAL_DATA"
+AUTH_ENV = "PERFEVAL_AUTH"  # the auth settings file (perfeval.auth.settings); unset: local mode, no sign-in
 
 
 def data_dir(value: str | os.PathLike | None = None) -> pathlib.Path:
@@ -21,3 +22,9 @@ def data_dir(value: str | os.PathLike | None = None) -> pathlib.Path:
         return pathlib.Path(value)
     env = os.environ.get(DATA_ENV)
     return pathlib.Path(env) if env else BUNDLED_DATA
+
+
+def auth_settings_path() -> pathlib.Path | None:
+    """The auth settings file: $PERFEVAL_AUTH, else None (local mode: one machine, no sign-in)."""
+    env = os.environ.get(AUTH_ENV)
+    return pathlib.Path(env) if env else None

@@ -24,9 +24,10 @@ ALLOWED: dict[str, set[str]] = {
     "charts": {"config", "schema", "text", "domain"},
     "decks": {"config", "schema", "text", "domain", "charts"},
     "views": {"config", "schema", "text", "domain", "charts", "data"},
+    "auth": {"config", "data"},
     "registry": {"config"},
-    "ui": {"config", "schema", "text", "domain", "charts", "decks", "views", "data", "registry"},
-    "cli": {"config", "schema", "text", "domain", "charts", "decks", "views", "data"},
+    "ui": {"config", "schema", "text", "domain", "charts", "decks", "views", "data", "auth", "registry"},
+    "cli": {"config", "schema", "text", "domain", "charts", "decks", "views", "data", "auth"},
     "main": {"cli"},
     "app": {"config", "text", "views", "ui", "registry"},
 }
