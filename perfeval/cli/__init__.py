@@ -48,13 +48,21 @@ Adding a command: write, in a module of this package, ``add_X_parser(subparsers)
         (add_audit_parser, audit_command),
 
 The ``--data`` option is added to every command's parser for you.
+
+Who runs it: ``python -m perfeval --as USER <command>`` runs as USER of the users file the app reads (the auth
+settings at $PERFEVAL_AUTH, perfeval.auth): the command sees only USER's scope (`common.cli_scope`), and only an
+admin or a district may import or withdraw, only an admin compact, list batches or regenerate the demo data
+(`common.permitted`). An unknown USER, or one whose role gives nothing, exits with status 2 and says why. Without
+``--as``: in local mode (no settings, or mode "local") the local administrator, as on one machine; where sign-in
+is configured, ``--as`` is required.
 """
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Callable
 
-from perfeval.cli.common import data_path
+from perfeval.cli.common import CliUserError, command_user, data_path, permitted
 
 Command = tuple[Callable[[argparse._SubParsersAction], argparse.ArgumentParser | None],
                 Callable[[argparse.Namespace], int]]
@@ -114,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="绩效评价看板的命令行 / command line of the performance-evaluation dashboard")
     parser.add_argument("--data", default=None, metavar="PATH",
                         help="lake folder (default: $PERFEVAL_DATA, else the bundled data/)")
+    parser.add_argument("--as", dest="as_user", default=None, metavar="USER",
+                        help="run as USER of the users file ($PERFEVAL_AUTH): see and change only what USER may / "
+                             "以该用户身份运行（只显示、只改动其权限内的数据）; required where sign-in is configured")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for add, run in _commands():
@@ -137,6 +148,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.data = data_path(getattr(args, "data", None))
+    try:
+        args.user = command_user(args.as_user)
+    except CliUserError as e:
+        print(f"错误 / error: {e}", file=sys.stderr)
+        return 2
+    refused = permitted(args.command, args.user)
+    if refused:
+        print(f"错误 / error: {refused}", file=sys.stderr)
+        return 2
     try:
         return int(args.func(args) or 0)
     except BrokenPipeError:  # `... | head`

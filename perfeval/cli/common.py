@@ -13,6 +13,8 @@ import unicodedata
 import pandas as pd
 
 from perfeval import config
+from perfeval.auth.settings import AuthSettingsError, load_settings
+from perfeval.auth.users import LOCAL_ADMIN, User, UsersFileError, load_users, problems, scope_for
 from perfeval.data.gate import DataGate, Scope
 from perfeval.data.lake import Lake
 
@@ -23,14 +25,74 @@ def data_path(value: str | None = None) -> pathlib.Path:
 
 
 def gate(args: argparse.Namespace) -> DataGate:
-    """The data gate over ``args.data``. The command line sees every region (and demo rows, marked
-    by ``data_kind``)."""
+    """The data gate over ``args.data``. What it shows is limited by `cli_scope`."""
     return DataGate(Lake(args.data))
 
 
+class CliUserError(Exception):
+    """``--as USER`` names nobody the users file knows, or is missing where sign-in is configured; the message
+    says so in Chinese and English."""
+
+
+# commands by who may run them: READ by every known user (within the user's scope), WRITE by an admin or a
+# district (within its regions), the rest by an admin only (a command not listed: admin only, fail closed)
+READ_COMMANDS = frozenset({"summary", "sql", "audit", "deck", "dictionary", "template", "validate"})
+WRITE_COMMANDS = frozenset({"import", "withdraw"})
+# a district imports and withdraws once perfeval.data.imports checks the regions it writes (its scope= parameter);
+# until then only an admin may
+DISTRICT_WRITES = False
+
+
+def command_user(name: str | None) -> User:
+    """The user a command runs as: ``--as NAME`` looked up in the users file of the auth settings
+    ($PERFEVAL_AUTH, the app's own); without it, in local mode (no sign-in), the local administrator, as on
+    one machine. Raises CliUserError for a name the users file does not have, a user whose role or regions give
+    nothing, or no ``--as`` where sign-in is configured."""
+    try:
+        settings = load_settings()
+        if name is None:
+            if settings.sign_in:
+                raise CliUserError(
+                    f"已启用登录（{settings.mode}）：请用 --as 用户名 指明身份 / sign-in is configured ({settings.mode}): "
+                    "say who you are with --as USER before the command")
+            return LOCAL_ADMIN
+        known = load_users(settings.users_file)
+    except (AuthSettingsError, UsersFileError) as e:
+        raise CliUserError(str(e)) from e
+    where = settings.users_file or "—"
+    user = known.get(name.strip())
+    if user is None:
+        raise CliUserError(f"未知用户 {name!r}（用户文件 {where}），不显示任何数据 / unknown user {name!r} (users file "
+                           f"{where}): nothing is shown")
+    bad = problems(user)
+    if scope_for(user).is_nothing:
+        raise CliUserError(f"用户 {name!r} 看不到任何数据：{'；'.join(bad)} / user {name!r} sees nothing: "
+                           + "; ".join(bad))
+    return user
+
+
+def permitted(command: str, user: User) -> str | None:
+    """None if ``user`` may run ``command``, else why not (zh / en)."""
+    if user.role == "admin" or command in READ_COMMANDS:
+        return None
+    if command in WRITE_COMMANDS and user.role == "district" and DISTRICT_WRITES:
+        return None
+    return (f"{user.label('zh')} 无权运行 {command} / {user.label('en')} may not run {command}"
+            + ("（仅管理员与区县）/ (administrators and districts only)" if command in WRITE_COMMANDS
+               else "（仅管理员）/ (administrators only)"))
+
+
+def cli_user(args: argparse.Namespace | None) -> User:
+    """The user the command runs as (set by perfeval.cli.main from ``--as``; resolved here for a caller that
+    built its own arguments)."""
+    user = getattr(args, "user", None)
+    return user if isinstance(user, User) else command_user(getattr(args, "as_user", None))
+
+
 def cli_scope(args: argparse.Namespace | None = None) -> Scope:
-    """Every region; demo rows unless ``--no-demo`` (they are marked by ``data_kind`` anyway)."""
-    return Scope.everything(include_demo=not getattr(args, "no_demo", False))
+    """What the command's user may read (perfeval.auth.users.scope_for); demo rows unless ``--no-demo`` (they
+    are marked by ``data_kind`` anyway). Local mode without ``--as``: every region, as on one machine."""
+    return scope_for(cli_user(args), include_demo=not getattr(args, "no_demo", False))
 
 
 def jsonable(value):
