@@ -30,6 +30,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 SITE_TEMPLATE = DEPLOY / "nginx" / "perfeval.conf.in"
 LOCATIONS = DEPLOY / "nginx" / "perfeval-locations.conf"
+AUTH_BASIC = DEPLOY / "nginx" / "perfeval-auth-basic.conf"
+# without nginx's sign-in: the identity header is never sent (docs/security.md)
+NO_AUTH = '    set $perfeval_user "";   # nginx signs nobody in: X-Perfeval-User is never sent to the app'
 MAIN_TEMPLATE = DEPLOY / "nginx" / "nginx-standalone.conf.in"
 
 
@@ -198,13 +201,16 @@ def make_cert(cert_dir: str | os.PathLike, host: str = "localhost") -> tuple[pat
 
 def render_site(upstream_ports: list[int], http_port: int, https_port: int, cert: pathlib.Path,
                 key: pathlib.Path, cache_dir: pathlib.Path, server_name: str = "_",
-                upstream_host: str = "127.0.0.1") -> str:
-    """deploy/nginx/perfeval.conf.in with the replicas, ports and certificate filled in."""
+                upstream_host: str = "127.0.0.1", htpasswd: pathlib.Path | None = None) -> str:
+    """deploy/nginx/perfeval.conf.in with the replicas, ports and certificate filled in; with ``htpasswd``
+    (a users file of hashed passwords) nginx signs people in (deploy/nginx/perfeval-auth-basic.conf)."""
+    auth = NO_AUTH if htpasswd is None else \
+        AUTH_BASIC.read_text(encoding="utf-8").rstrip("\n").replace("@HTPASSWD@", str(htpasswd))
     servers = "\n".join(f"    server {upstream_host}:{p} max_fails=2 fail_timeout=10s;" for p in upstream_ports)
     text = SITE_TEMPLATE.read_text(encoding="utf-8")
     for k, v in {"@UPSTREAM_SERVERS@": servers, "@HTTP_PORT@": str(http_port),
                  "@HTTPS_PORT@": str(https_port), "@SERVER_NAME@": server_name,
-                 "@CERT@": str(cert), "@KEY@": str(key), "@CACHE_DIR@": str(cache_dir),
+                 "@CERT@": str(cert), "@KEY@": str(key), "@CACHE_DIR@": str(cache_dir), "@AUTH@": auth,
                  "@LOCATIONS@": LOCATIONS.read_text(encoding="utf-8").rstrip("\n")}.items():
         text = text.replace(k, v)
     assert "@" not in "".join(line.split("#")[0] for line in text.splitlines()), "unfilled placeholder"
@@ -215,8 +221,10 @@ class Nginx:
     """nginx in the foreground, unprivileged ports, everything under ``run_dir`` (config, logs, cache)."""
 
     def __init__(self, upstream_ports: list[int], run_dir: str | os.PathLike, http_port: int | None = None,
-                 https_port: int | None = None, nginx: str | None = None):
+                 https_port: int | None = None, nginx: str | None = None,
+                 htpasswd: str | os.PathLike | None = None):
         self.upstream_ports = list(upstream_ports)
+        self.htpasswd = None if htpasswd is None else pathlib.Path(htpasswd)
         self.run_dir = pathlib.Path(run_dir)
         self.http_port = http_port or free_port()
         self.https_port = https_port or free_port()
@@ -240,7 +248,8 @@ class Nginx:
         (r / "logs").mkdir(parents=True, exist_ok=True)
         (r / "cache").mkdir(exist_ok=True)
         cert, key = make_cert(r / "tls", "localhost")
-        site = render_site(self.upstream_ports, self.http_port, self.https_port, cert, key, r / "cache")
+        site = render_site(self.upstream_ports, self.http_port, self.https_port, cert, key, r / "cache",
+                           htpasswd=self.htpasswd)
         (r / "perfeval.conf").write_text(site, encoding="utf-8")
         for d in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (r / "tmp" / d).mkdir(parents=True, exist_ok=True)
