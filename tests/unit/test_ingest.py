@@ -21,7 +21,7 @@ import pytest
 from perfeval import cli
 from perfeval.data import schema
 from perfeval.data.gate import DataGate, Scope
-from perfeval.data.imports import ingest, staging
+from perfeval.data.imports import ingest, staging, template
 from perfeval.data.imports import reading as upload
 from perfeval.data.lake import DERIVED_DIR, Lake
 from perfeval.data.validation.checks import as_text
@@ -209,11 +209,11 @@ def test_unknown_sheets_are_problems_help_and_empty_sheets_are_not(lake):
         "Sheet1": [],                                        # no cell at all: nothing could be lost
         "findings": [["project_id", "finding_id", "kind", "title"], [TJ, "IMP-1", "problem", "标题"]],
         "Sheet2": [["project_id", "amount"], [TJ, 12.5]],
-        "metrics": [["metric_key", "name_zh"], ["new_metric", "新指标"]],
+        "grade_bands": [["band_set", "grade", "min_score"], ["x", "优", 90]],
     })
     staged = ingest.stage("区.xlsx", data, lake)
     assert [(p.file, p.code, p.value) for p in staged.problems] == [
-        ("区.xlsx:Sheet2", "unknown_sheet", "Sheet2"), ("区.xlsx:metrics", "not_importable", "metrics")]
+        ("区.xlsx:Sheet2", "unknown_sheet", "Sheet2"), ("区.xlsx:grade_bands", "not_importable", "grade_bands")]
     unknown, catalogue = staged.problems
     assert "projects" in unknown.message_zh and "评价项目" in unknown.message_zh and "说明" in unknown.message_zh
     assert "findings" in unknown.message_en and "lost" in unknown.message_en
@@ -230,7 +230,7 @@ def test_nothing_to_import_and_files_that_are_no_upload(lake):
     assert codes(ingest.stage("报告.docx", b"PK...", lake).problems) == ["unknown_format"]
     assert codes(ingest.stage("x.xlsx", b"not a zip file", lake).problems) == ["workbook_unreadable"]
     assert codes(ingest.stage("预算.csv", csv_bytes("findings", [finding("F")]), lake).problems) == ["unknown_table"]
-    assert codes(ingest.stage("metrics.csv", b"metric_key\nx\n", lake).problems) == ["not_importable"]
+    assert codes(ingest.stage("grade_bands.csv", b"band_set\nx\n", lake).problems) == ["not_importable"]
 
 
 # ---------------------------------------------------------------------------------------- CSV / Parquet
@@ -495,16 +495,20 @@ def test_the_fast_lake_context_finds_exactly_what_lakeindex_finds(tmp_path):
 def test_the_template_has_a_sheet_per_table_and_imports_empty_as_nothing(lake, lang, help_sheet):
     data = ingest.template_workbook(lang)
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == [help_sheet] + list(ingest.IMPORT_TABLES)
-    assert "metrics" not in wb.sheetnames and "grade_bands" not in wb.sheetnames
+    names = [template.sheet_name(n, lang) for n in ingest.IMPORT_TABLES]
+    assert wb.sheetnames[:len(names) + 1] == [help_sheet] + names
+    assert wb.sheetnames[len(names) + 1:] == ([template.CATALOGUE_SHEET[0], template.LISTS_SHEET[0]] if lang == "zh"
+                                              else [template.CATALOGUE_SHEET[1], template.LISTS_SHEET[1]])
+    assert not any("grade_bands" in n for n in wb.sheetnames)
     help_text = "\n".join(str(c.value) for row in wb[help_sheet].iter_rows() for c in row if c.value)
     for words in ("万元", "0.7172", "YYYY-MM-DD", "import:", "one fact per row", "每行一条"):
         assert words in help_text
     first = next(wb[help_sheet].iter_rows(max_row=1, values_only=True))[0]
     assert (any("\u4e00" <= ch <= "\u9fff" for ch in first)) == (lang == "zh")
     for name in ingest.IMPORT_TABLES:
-        ws, t = wb[name], schema.table(name)
-        assert [c.value for c in ws[1]] == t.column_names
+        ws, t = wb[template.sheet_name(name, lang)], schema.table(name)
+        assert [c.value for c in ws[1]] == [template.header(c, lang) for c in t.columns]
+        assert all(c.name in str(cell.value).split() for cell, c in zip(ws[1], t.columns))
         assert ws.freeze_panes == "A2" and ws.max_row == 1
         for cell, c in zip(ws[1], t.columns):
             note = cell.comment.text
@@ -517,7 +521,7 @@ def test_the_template_has_a_sheet_per_table_and_imports_empty_as_nothing(lake, l
 
 def test_a_filled_in_template_imports(lake):
     wb = openpyxl.load_workbook(io.BytesIO(ingest.template_workbook()))
-    ws = wb["findings"]
+    ws = wb["问题、建议与经验 findings"]
     row = dict(finding("IMP-1"), text="文字")
     ws.append([row.get(c) for c in schema.table("findings").column_names])
     buf = io.BytesIO()
@@ -559,7 +563,7 @@ def test_cli_import_and_template(capsys, lake, tmp_path):
     assert {p["code"] for p in result["problems"]} == {"duplicate_key_lake"}
 
     assert run(capsys, "--data", str(lake), "import", str(tmp_path / "missing.xlsx"))[0] == 2
-    assert run(capsys, "--data", str(lake), "import", str(good), "--table", "metrics")[0] == 2
+    assert run(capsys, "--data", str(lake), "import", str(good), "--table", "grade_bands")[0] == 2
 
     out_file = tmp_path / "模板.xlsx"
     code, out, _ = run(capsys, "template", str(out_file))

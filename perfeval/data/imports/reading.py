@@ -2,19 +2,21 @@
 hold (`read_workbook`, `read_flat`: one `Part` per sheet or file), with the header's names mapped to columns
 and the workbook's cells as text. No check of the values here: perfeval.data.imports.staging checks what is read.
 
-Workbooks: one sheet per table, named by the table (``projects``) or its Chinese name (``评价项目``);
-row 1 is the header (column names, or the columns' Chinese labels of perfeval.data.schema), blank rows are
+Workbooks: one sheet per table, named by the table (``projects``), its Chinese name (``评价项目``) or both
+as the template writes them (``评价项目 projects``); row 1 is the header (column names, the columns' Chinese
+labels of perfeval.data.schema, or both: ``项目编号 project_id``, ``project_id 项目编号``), blank rows are
 skipped and the rows keep their numbers. Cells come typed from the workbook (numbers, dates, booleans)
 and are turned into the text `checks.as_text` makes of a Parquet cell (2022.0 → ``2022``, a date →
-``2023-06-30``), so the same checks apply as to a CSV. The template's help sheet (说明 / Help) and
-sheets with no cell at all are ignored; any other sheet is a problem (``unknown_sheet``), never
+``2023-06-30``), so the same checks apply as to a CSV. The template's help sheet (说明 / Help), its reference
+sheets (`REFERENCE_SHEETS`: the metric catalogue and the drop-down lists) and sheets with no cell at all are
+ignored; any other sheet is a problem (``unknown_sheet``), never
 dropped in silence. A CSV (UTF-8 or GB18030/GBK) or Parquet file holds the table its name says
 (``budget.csv``, ``预算与资金.csv``) or the one given as ``table``.
 
-Importable tables (`IMPORT_TABLES`): every table of perfeval.data.schema but the two catalogues kept
-centrally, ``metrics`` (the outcome-metric catalogue: a unit and a direction per metric, the same for
-every district, so that outcomes compare) and ``grade_bands`` (the grade thresholds the scorecard
-applies). A district's rows reference them; an upload holding them is refused (``not_importable``).
+Importable tables (`IMPORT_TABLES`): every table of perfeval.data.schema but ``grade_bands`` (the grade
+thresholds the scorecard applies, kept centrally); an upload holding it is refused (``not_importable``).
+The outcome-metric catalogue ``metrics`` is open: new metrics arrive with the data (a key the lake already
+holds is a duplicate key), and the import lists them for review (`Staged.new_metrics`).
 """
 from __future__ import annotations
 
@@ -30,16 +32,18 @@ from perfeval.data import schema
 from perfeval.data.validation.files import read_bytes
 from perfeval.data.validation.problems import Problem, problem
 
-CATALOGUE_TABLES = ("metrics", "grade_bands")
+CATALOGUE_TABLES = ("grade_bands",)
 # template / sheet order: what a person fills in first; documents last (only for an explicit source)
 _ORDER = ("projects", "subprojects", "budget", "payments", "indicators", "indicator_rules", "targets",
-          "outcomes", "surveys", "outputs", "figures", "findings", "vendor_aliases", "documents")
+          "outcomes", "metrics", "surveys", "outputs", "figures", "findings", "vendor_aliases", "documents")
 IMPORT_TABLES: tuple[str, ...] = tuple(
     [n for n in _ORDER if n in schema.TABLE_BY_NAME]
     + [t.name for t in schema.TABLES if t.name not in _ORDER and t.name not in CATALOGUE_TABLES])
 
 
 HELP_SHEETS = ("说明", "Help")
+# the template's sheets for reading, not for import (perfeval.data.imports.template): ignored like the help
+REFERENCE_SHEETS = ("指标目录", "Metric catalogue", "列表", "Lists")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 FLAT_SUFFIXES = (".csv", ".parquet")
 
@@ -56,11 +60,28 @@ def table_named(name: str) -> schema.Table | None:
     t = schema.TABLE_BY_NAME.get(name.lower())
     if t is not None:
         return t
-    return next((t for t in schema.TABLES if t.zh == name), None)
+    t = next((t for t in schema.TABLES if t.zh == name), None)
+    words = name.split()
+    if t is None and len(words) > 1:  # 评价项目 projects, projects 评价项目
+        t = table_named(words[-1]) or table_named(words[0])
+    return t
 
 
 def _is_help(sheet: str) -> bool:
-    return sheet.strip().lower() in {h.lower() for h in HELP_SHEETS}
+    return sheet.strip().lower() in {h.lower() for h in HELP_SHEETS + REFERENCE_SHEETS}
+
+
+def header_name(names: dict[str, str], header: str) -> str:
+    """The column a header cell names (see `_header_names`), also written as label and name together
+    (``项目编号 project_id`` as the template writes it, or ``project_id 项目编号``); else the text itself."""
+    if header in names:
+        return names[header]
+    words = header.split()
+    if len(words) > 1:
+        for w in (words[-1], words[0]):
+            if w in names and names[w] == w:  # a column's own name
+                return w
+    return header
 
 
 @functools.cache
@@ -153,7 +174,7 @@ def _columns(t: schema.Table, header: list[str], columns: list, file: str) -> tu
             if not all(type(v) is str and not v.strip() for v in col if v is not None):
                 problems.append(problem(file, 1, None, None, "unnamed_column", t.name, letter=column_letter(j)))
             continue
-        name = names.get(h, h)
+        name = header_name(names, h)
         if name in first:
             problems.append(problem(file, 1, name, h, "duplicate_column", t.name))
             continue

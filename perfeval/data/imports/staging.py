@@ -39,7 +39,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from perfeval.data import schema
+from perfeval.data.imports import selfeval
 from perfeval.data.imports.folders import IMPORTS_DIR, new_batch_id
+from perfeval.data.imports.normalise import normalise_frame
 from perfeval.data.imports.reading import (
     FLAT_SUFFIXES,
     IMPORT_TABLES,
@@ -54,6 +56,7 @@ from perfeval.data.validation.checks import Checked, as_text, check_file, check_
 from perfeval.data.validation.cross import LakeIndex, cross_check
 from perfeval.data.validation.files import display_path, table_of
 from perfeval.data.validation.problems import Problem, new_problems, problem
+from perfeval.data.validation.warnings import upload_warnings
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,19 @@ class Staged:
     # documents row added for the batch (None if none was needed)
     targets: tuple[Checked, ...] = field(default=(), repr=False, compare=False)
     document: Checked | None = field(default=None, repr=False, compare=False)
+    # what looks wrong but may be right (problems of severity "warning", perfeval.data.validation.warnings):
+    # shown beside the problems, never blocking
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def new_metrics(self) -> pd.DataFrame:
+        """The outcome metrics the upload adds to the catalogue (its ``metrics`` rows: a key the lake already
+        holds is a problem), for review before the import; empty if none."""
+        return self.frames.get("metrics", pd.DataFrame(columns=schema.table("metrics").column_names))
 
     @property
     def rows(self) -> dict[str, int]:
@@ -259,7 +271,8 @@ def _stage(filename: str, data: bytes, lake: str | os.PathLike, table: str | Non
     root = pathlib.Path(lake).resolve()
     batch = new_batch_id()
     suffix = pathlib.PurePath(filename).suffix.lower()
-    if not filename or suffix not in WORKBOOK_SUFFIXES + FLAT_SUFFIXES:
+    form = suffix in selfeval.SUFFIXES and table is None and selfeval.is_selfeval(filename, data)
+    if not filename or (suffix not in WORKBOOK_SUFFIXES + FLAT_SUFFIXES and not form):
         problems = [problem(filename, None, None, filename, "unknown_format")]
         return Staged(filename, data, {}, problems, batch, str(root))
     if table is not None and table not in schema.TABLE_BY_NAME:
@@ -267,15 +280,16 @@ def _stage(filename: str, data: bytes, lake: str | os.PathLike, table: str | Non
         return Staged(filename, data, {}, problems, batch, str(root))
     if table is not None and table not in IMPORT_TABLES:
         return Staged(filename, data, {}, [not_importable(filename, schema.table(table))], batch, str(root))
-    read = read_workbook if suffix in WORKBOOK_SUFFIXES else read_flat
+    read = selfeval.read_upload if form else read_workbook if suffix in WORKBOOK_SUFFIXES else read_flat
     parts, problems, files = read(filename, data, table)
 
     targets: list[Checked] = []
     filled = 0
     for part in parts:
+        part.raw = normalise_frame(part.table, part.raw)  # ≥ → >=, 是 → true, a region's names …
         filled += _fill_source(part, batch)
         typed, more = check_frame(part.table, part.raw, part.file, part.rows)
-        problems += more
+        problems += selfeval.relocate(part, more)
         targets.append(Checked(part.table, part.file, typed))
     own_document = any(c.table.name == "documents" and (c.frame["source"] == f"import:{batch}").any()
                        for c in targets)
@@ -294,4 +308,18 @@ def _stage(filename: str, data: bytes, lake: str | os.PathLike, table: str | Non
     frames = {name: pd.concat(fs, ignore_index=True) if len(fs) > 1 else fs[0].reset_index(drop=True)
               for name, fs in pieces.items()}
     problems = sorted_problems(problems, files or [])
-    return Staged(filename, data, frames, problems, batch, str(root), version, tuple(targets), document)
+    warnings = sorted_problems(upload_warnings(targets, lake_regions(root, targets)), files or []) if n_rows else []
+    return Staged(filename, data, frames, problems, batch, str(root), version, tuple(targets), document,
+                  warnings)
+
+
+def lake_regions(root: pathlib.Path, targets) -> dict[str, str]:
+    """Project id → region code of the lake's projects that the upload's rows name (for the warnings)."""
+    ids = project_ids_of(targets)
+    if not ids:
+        return {}
+    out: dict[str, str] = {}
+    for c in ImportContext(root, ids).lake_rows("projects"):
+        out.update({p: code for p, code in zip(c.frame["project_id"], c.frame["region_code"])
+                    if isinstance(p, str) and isinstance(code, str)})
+    return out

@@ -6,7 +6,7 @@ and of uploads (perfeval.data.imports.ingest).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from perfeval.data import schema
 
@@ -14,7 +14,9 @@ from perfeval.data import schema
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a file. ``row`` is the row in Excel (header = 1), None for the whole file
-    or its header; ``column`` None when the problem is not about one column."""
+    or its header; ``column`` None when the problem is not about one column. ``severity``: ``error``
+    (the file is refused) or ``warning`` (something that looks wrong but may be right: shown beside
+    the errors, never blocks; see `warning`)."""
 
     file: str
     row: int | None
@@ -24,6 +26,11 @@ class Problem:
     message_zh: str
     message_en: str
     table: str | None = None
+    severity: str = "error"
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -116,6 +123,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "column {letter} holds data but has no name in row 1 (it would not be read: data lost)"),
     "no_rows": ("没有可导入的数据：各表表头以下都是空的", "nothing to import: there are no data rows below the headers"),
     "batch_exists": ("导入批次 {value} 已存在于数据湖中", "import batch {value} already exists in the lake"),
+    # -- warnings (severity "warning": shown, never blocking; perfeval.data.validation.warnings) --
+    "amount_in_yuan": ("「{column_zh}」为 {value} 万元，{reason_zh}：是否按元填写了？万元 = 元 ÷ 10000"
+                       "（如 {value} 元应写作 {as_wan}）。如确为万元，请忽略本提示",
+                       "{column_en} is {value} (10k CNY), {reason_en}: was it typed in yuan? 10k CNY = "
+                       "yuan ÷ 10,000 ({value} yuan is {as_wan}). If it really is in 10k CNY, ignore this"),
+    "rate_as_percent": ("「{column_zh}」为 {value}，单位为 %：比率应填小数（{value}% 写作 {fraction}）。"
+                        "如比率确实超过 100%，请忽略本提示",
+                        "{column_en} is {value} with unit %: rates are fractions ({value}% is {fraction}). "
+                        "If the rate really is above 100%, ignore this"),
+    "region_unknown": ("行政区划代码 {value} 不在内置的 GB/T 2260 代码表中（{source}）；请核对代码",
+                       "region code {value} is not in the bundled GB/T 2260 list ({source}); check the code"),
+    "region_name": ("「{column_zh}」为「{value}」，而行政区划代码 {code} 在 GB/T 2260 中为「{expected}」",
+                    "{column_en} is “{value}” but region code {code} is “{expected}” in GB/T 2260"),
 }
 
 
@@ -132,6 +152,16 @@ def problem(file: str, row, column, value, code: str, table: str | None = None, 
     return Problem(file, None if row is None else int(row), column,
                    None if value is None else str(value), code,
                    zh.format(**as_zh), en.format(**as_en), table)
+
+
+def warning(file: str, row, column, value, code: str, table: str | None = None, **details) -> Problem:
+    """A `problem` of severity ``warning``: something that looks wrong but may be right."""
+    return replace(problem(file, row, column, value, code, table, **details), severity="warning")
+
+
+def errors(found: list[Problem]) -> list[Problem]:
+    """The problems that block (severity ``error``)."""
+    return [p for p in found if not p.is_warning]
 
 
 def column_details(c: schema.Column) -> dict:
