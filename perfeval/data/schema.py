@@ -136,6 +136,8 @@ TABLES: tuple[Table, ...] = (
             _c("population", "DOUBLE", "常住/实有人口", "population", unit="万人", min=0),
             _c("tree_depth", "INTEGER", "报告披露的指标层级", "indicator levels the report gives",
                min=0, max=3),
+            _c("goal", "VARCHAR", "年度总体目标（预期）", "overall goal for the period, as planned"),
+            _c("goal_result", "VARCHAR", "总体目标实际完成情况", "overall goal: what was achieved, as stated"),
             SOURCE, NOTE,
         ),
     ),
