@@ -77,6 +77,9 @@ if digest in done:
 with st.spinner(t("正在检查…", "Checking…")):
     staged = upload.stage(file.name, data, digest)
 v = ingest_view.checked(staged, lang)
+for kind, headline, table in ingest_view.review(staged, lang):  # warnings and new metrics, beside the problems
+    (st.warning if kind == "warning" else st.info)(headline)
+    st.dataframe(table, hide_index=True, width="stretch")
 
 if not v["ok"]:
     st.error(v["headline"])

@@ -130,6 +130,38 @@ def checked(staged, lang: str) -> dict:
     }
 
 
+def review(staged, lang: str) -> list[tuple[str, str, pd.DataFrame]]:
+    """What to look at beside an upload's problems, shown whether or not it has any: (kind, headline, table)
+    for the warnings (kind ``warning``: what looks wrong but may be right, e.g. an amount that looks like 元
+    in a 万元 column or a rate of 95 with unit %; never blocking; `problem_table` of ``staged.warnings``) and
+    for the outcome metrics the upload adds to the catalogue (kind ``info``: key, names, unit, category,
+    direction, to review before the import). Empty when there is neither."""
+    t = Translator(lang)
+    out = []
+    warnings = list(getattr(staged, "warnings", []) or [])
+    if warnings:
+        n = len(warnings)
+        out.append(("warning", t(f"⚠️ {n:,} 处提示：看起来可能有误，但也可能正确，请逐项核对（不阻止导入）。",
+                                 f"⚠️ {n:,} warning{'' if n == 1 else 's'}: these look wrong but may be right; "
+                                 "check each (they do not block the import)."),
+                    problem_table(warnings, lang)))
+    new = getattr(staged, "new_metrics", None)
+    if new is not None and len(new):
+        direction = {"higher": t("越高越好", "higher is better"), "lower": t("越低越好", "lower is better")}
+        table = pd.DataFrame({
+            t("指标键", "Metric key"): new["metric_key"].tolist(),
+            t("中文名称", "Chinese name"): new["name_zh"].tolist(),
+            t("英文名称", "English name"): new["name_en"].tolist(),
+            t("单位", "Unit"): new["unit"].tolist(),
+            t("类别", "Category"): new["category"].tolist(),
+            t("方向", "Direction"): [direction.get(d, d) for d in new["direction"].tolist()],
+        })
+        out.append(("info", t(f"本文件新增 {len(new):,} 个成效指标，导入后进入指标目录；请核对名称、单位和方向：",
+                              f"This file adds {len(new):,} outcome metric{'' if len(new) == 1 else 's'} to the "
+                              "catalogue on import; check their names, units and directions:"), table))
+    return out
+
+
 def imported(filename: str, batch_id: str, rows: dict[str, int], lang: str) -> str:
     """The line saying an upload was imported as a batch, and what it holds."""
     t = Translator(lang)
