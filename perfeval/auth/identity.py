@@ -21,18 +21,26 @@ replaces the peer by the last address of an ``X-Forwarded-For`` header when the 
 documented nginx sends no ``X-Forwarded-For`` (it strips a client's): the peer the app sees is the proxy,
 and the client's address is the proxy's ``X-Real-IP`` (`client_address`).
 
+`secret_file_problems(paths)` says why the app must not use a secrets file (Streamlit's ``secrets.toml``, which
+holds the cookie secret and the OIDC client secret): readable or writable by other users, writable by its group,
+or inside the repository's checkout (secrets live outside git).
+
 `SignInLimiter` slows down failed identity resolutions per client address (a name nginx or the identity
 provider vouched for but the users file does not know, an untrusted identity header): after
 ``max_failures`` within ``window`` seconds an address gets nobody for ``lockout`` seconds.
 """
 from __future__ import annotations
 
+import os
+import pathlib
+import stat
 import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from perfeval import config
 from perfeval.auth.settings import AuthSettings
 from perfeval.auth.users import LOCAL_ADMIN, ROLES, User, user_from_entry
 
@@ -238,3 +246,44 @@ class SignInLimiter:
         if len(self._records) >= self.max_addresses:  # still full of live records: drop the oldest
             for k in list(self._records)[: len(self._records) // 2]:
                 del self._records[k]
+
+
+def _inside(path: pathlib.Path, folder: pathlib.Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+def secret_file_problems(paths: Iterable[str | os.PathLike], repository: pathlib.Path | None = None) -> list[str]:
+    """Why each existing file of ``paths`` (Streamlit's ``secrets.files``: TOML files, or folders of
+    Kubernetes-style secret files) must not be used, in Chinese and English; [] when every one is private.
+
+    A secrets file must not be readable, writable or executable by other users (mode ``o-rwx``), nor writable by
+    its group, and must not lie inside the repository's checkout (``repository``, default the checkout this code
+    runs from): secrets are kept outside git (docs/security.md). Files that do not exist are not a problem
+    (Streamlit skips them)."""
+    repo = (repository or config.ROOT).resolve()
+    out = []
+    for entry in paths:
+        p = pathlib.Path(entry).expanduser()
+        if not p.exists():
+            continue
+        files = [p] if p.is_file() else [p, *sorted(f for f in p.rglob("*"))]
+        for f in files:
+            real = f.resolve()
+            mode = stat.S_IMODE(real.stat().st_mode)
+            if mode & 0o007:
+                out.append(f"密钥文件 {f} 其他用户可访问（权限 {mode:04o}），拒绝使用：请 chmod o-rwx（如 0600）/ the secrets "
+                           f"file {f} is accessible to other users (mode {mode:04o}); refusing it: chmod o-rwx "
+                           "(e.g. 0600)")
+            elif mode & 0o020:
+                out.append(f"密钥文件 {f} 同组用户可写（权限 {mode:04o}），拒绝使用：请 chmod g-w / the secrets file {f} "
+                           f"is writable by its group (mode {mode:04o}); refusing it: chmod g-w")
+            if real.is_file() and _inside(real, repo):
+                out.append(f"密钥文件 {f} 在代码仓库 {repo} 之内，拒绝使用：请放在仓库之外（如 /etc/perfeval/secrets.toml，"
+                           f"以 STREAMLIT_SECRETS_FILES 指定）/ the secrets file {f} is inside the repository {repo}; "
+                           "refusing it: keep it outside (e.g. /etc/perfeval/secrets.toml, named by "
+                           "STREAMLIT_SECRETS_FILES)")
+    return out

@@ -301,3 +301,48 @@ def test_limiter_memory_is_bounded():
         lim.failed(f"10.0.{i // 256}.{i % 256}")
         clock.now += 0.01
     assert len(lim._records) <= 100
+
+
+# --- secrets files ------------------------------------------------------------------------------------------
+
+def test_a_private_secrets_file_outside_the_repository_is_accepted(tmp_path):
+    f = tmp_path / "secrets.toml"
+    f.write_text('[auth]\ncookie_secret = "x"\n')
+    f.chmod(0o600)
+    assert identity.secret_file_problems([f, tmp_path / "missing.toml"], repository=tmp_path / "repo") == []
+    f.chmod(0o640)  # readable by its group (the service's): allowed
+    assert identity.secret_file_problems([f], repository=tmp_path / "repo") == []
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o604, 0o602, 0o601, 0o666, 0o660])
+def test_a_secrets_file_others_can_read_or_the_group_can_write_is_refused(tmp_path, mode):
+    f = tmp_path / "secrets.toml"
+    f.write_text('[auth]\ncookie_secret = "x"\n')
+    f.chmod(mode)
+    problems = identity.secret_file_problems([str(f)], repository=tmp_path / "repo")
+    assert len(problems) == 1 and str(f) in problems[0] and f"{mode:04o}" in problems[0]
+    assert "拒绝" in problems[0] and "refusing" in problems[0]
+
+
+def test_a_secrets_folder_is_checked_file_by_file(tmp_path):
+    d = tmp_path / "secrets"
+    (d / "auth").mkdir(parents=True)
+    d.chmod(0o700)
+    (d / "auth").chmod(0o700)
+    ok, bad = d / "auth" / "cookie_secret", d / "auth" / "client_secret"
+    ok.write_text("x")
+    bad.write_text("y")
+    ok.chmod(0o600)
+    bad.chmod(0o644)
+    problems = identity.secret_file_problems([d], repository=tmp_path / "repo")
+    assert len(problems) == 1 and str(bad) in problems[0]
+
+
+def test_a_secrets_file_inside_the_repository_is_refused(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / ".streamlit").mkdir(parents=True)
+    f = repo / ".streamlit" / "secrets.toml"
+    f.write_text('[auth]\ncookie_secret = "x"\n')
+    f.chmod(0o600)
+    problems = identity.secret_file_problems([f], repository=repo)
+    assert len(problems) == 1 and "repository" in problems[0]
