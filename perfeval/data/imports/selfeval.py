@@ -109,6 +109,7 @@ def _read(filename: str, data: bytes):
     rows: dict[str, list[tuple[str, dict, int, dict]]] = {}
     problems: list[Problem] = []
     ids: dict[str, str] = {}
+    read_blocks: list[form.Block] = []
     for g in grids:
         for block in form.find_blocks(g):
             file = f"{filename}:{g.sheet}"
@@ -122,8 +123,18 @@ def _read(filename: str, data: bytes):
                                              other=ids[pid]))
                 continue
             ids[pid] = f"{g.sheet}!{column_letter(read.anchor[1])}{read.anchor[0]}"
+            read_blocks.append(read)
             for table, raw, row, cells in _rows(read, pid, filename):
                 rows.setdefault(file, []).append((table, raw, row, cells))
+    if read_blocks:  # the batch's one document: the workbook
+        first = read_blocks[0]
+        units = {b.implementing or b.supervising for b in read_blocks}
+        title = (f"{first.name}（项目支出绩效自评表）" if len(read_blocks) == 1
+                 else f"{filename}（项目支出绩效自评表 {len(read_blocks)} 份）")
+        rows[f"{filename}:{first.sheet}"].insert(0, ("documents", {
+            "source": "", "kind": "", "title": title, "file": filename,
+            "author": units.pop() if len(units) == 1 else "", "source_type": "self_evaluation",
+            "note": "；".join(ids.values())}, first.anchor[0], {}))
     return _parts(rows), problems, grids
 
 
@@ -189,9 +200,6 @@ def _rows(b: form.Block, pid: str, filename: str):
     """(table, raw row of text, Excel row, {schema column: (Excel column, label)}) of a block."""
     r0, c0 = b.anchor
     year = b.year
-    yield ("documents", {"source": "", "kind": "", "title": f"{b.name}（项目支出绩效自评表）", "file": filename,
-                         "author": b.implementing or b.supervising or "", "source_type": "self_evaluation",
-                         "note": f"{b.sheet}!{column_letter(c0)}{r0}"}, r0, {})
     region = b.region
     project = {
         "project_id": pid, "name": b.name, "short_name": b.name, "category": b.category or "",
@@ -255,7 +263,8 @@ def _budget_rows(b: form.Block, pid: str):
                "initial_budget": _text(r.initial.value) if r.initial else "",
                "adjusted_budget": _text(r.adjusted.value) if r.adjusted else "",
                "spent": _text(r.spent.value) if r.spent else "",
-               "note": f"自评表 {r.where}；执行率 = {RATE_DEFINITION_ZH}，无到位资金",
+               "note": f"自评表 {r.where}；执行率 = {RATE_DEFINITION_ZH}，无到位资金"
+                       + ("；原表金额以元填写，已换算为万元" if r.yuan else ""),
                "_explained": set() if b.year else {"year"}}
         cells = {}
         for col, v, label in (("initial_budget", r.initial, "年初预算数"), ("adjusted_budget", r.adjusted, "全年预算数"),

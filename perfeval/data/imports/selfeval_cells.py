@@ -204,17 +204,17 @@ def rate(value, percent_format: bool = False) -> float | None:
         raise BadValue(shown(value))
     if isinstance(value, (int, float)):
         v = float(value)
-        return v if percent_format or abs(v) <= 1.5 else v / 100
+        return v if percent_format or abs(v) <= 1.5 else round(v / 100, 10)
     if is_blank(value):
         return None
     s = norm(shown(value))
     m = re.fullmatch(rf"({_NUM})%", s)
     if m:
-        return float(m.group(1).replace(",", "")) / 100
+        return round(float(m.group(1).replace(",", "")) / 100, 10)
     m = re.fullmatch(rf"({_NUM})", s)
     if m:
         v = float(m.group(1).replace(",", ""))
-        return v if abs(v) <= 1.5 else v / 100
+        return v if abs(v) <= 1.5 else round(v / 100, 10)
     raise BadValue(shown(value))
 
 
@@ -277,10 +277,12 @@ def measure(raw) -> Measure:
     unit = (m.group(3) or "").strip()
     if len(unit) > 12 or re.search(r"\d", unit):
         return Measure(text)  # a sentence that starts with a number: kept as text only
+    if m.group(2) and unit:
+        return Measure(text)  # 30%投入: a percentage of something else, kept as text
     if m.group(2) == "%":
-        value, unit = value / 100, "%"
+        value, unit = round(value / 100, 10), "%"
         if op is None and abs(value - 1.0) < 1e-9:
             op = "="
     elif m.group(2) == "‰":
-        value, unit = value / 1000, "%"
+        value, unit = round(value / 1000, 10), "%"
     return Measure(text, op, value, unit)

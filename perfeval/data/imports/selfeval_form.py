@@ -146,6 +146,7 @@ class BudgetRow:
     weight: Value | None = None
     score: Value | None = None
     where: str = ""
+    yuan: bool = False  # the form wrote its amounts in 元 (项目资金（元）); the values here are 万元
 
 
 @dataclass
@@ -327,7 +328,7 @@ def _region(grid: Grid, span: Span, b: Block, file: str, problems: list[Problem]
             problems.append(problem(file, at[0], v[1] if v else at[1], text, "selfeval_region_code", "行政区划代码"))
         b.region = region
         return
-    b.region = region_named(b.implementing) or region_named(b.supervising)
+    b.region = region_named(b.implementing) or region_named(b.supervising) or region_named(b.name)
     if b.region is None:
         problems.append(problem(file, span.first, span.col, b.name, "selfeval_region", "项目名称",
                                 supervising=b.supervising, implementing=b.implementing))
@@ -371,9 +372,15 @@ def region_named(text: str):
     return next(iter(top.values())) if len(top) == 1 else None
 
 
+# the categories of the import template (perfeval.data.imports.template.PROJECT_CATEGORIES) and the words in a
+# project's name that say them, the most specific first (a 雪亮工程 is also 视频监控)
 CATEGORY_WORDS = (("反诈", ("诈骗", "反诈", "电诈", "涉诈", "断卡")),
                   ("禁毒", ("禁毒", "毒品", "缉毒")),
-                  ("治安防控", ("雪亮", "天网", "治安", "防控", "视频监控", "监控")))
+                  ("雪亮工程", ("雪亮",)),
+                  ("辅警经费", ("辅警",)),
+                  ("治安防控", ("治安", "防控", "天网", "视频监控", "监控")),
+                  ("信息化建设", ("信息化", "信息系统", "系统维护", "大数据", "平台建设", "网络")),
+                  ("执法办案", ("执法", "办案")))
 
 
 def _category(grid: Grid, span: Span, b: Block, file: str, problems: list[Problem]) -> None:
@@ -413,6 +420,8 @@ def _budget(grid: Grid, span: Span, b: Block, file: str, problems: list[Problem]
         return
     h = at[0]
     cols = {k: _on_row(span, k, h) for k in ("initial", "adjusted", "spent", "rate", "weight", "score")}
+    funds = next(((r, c) for r, c in span.labels.get("funds", []) if r <= h), None)
+    in_yuan = funds is not None and "(元)" in grid.label(*funds)  # 项目资金（元）: amounts in 元, kept in 万元
     value_cols = [c for k, c in cols.items() if c is not None]
     end = min([r for k in ("goal", "indicators", "l1", "expected") for r, _ in span.labels.get(k, []) if r > h]
               + [span.last + 1])
@@ -421,13 +430,17 @@ def _budget(grid: Grid, span: Span, b: Block, file: str, problems: list[Problem]
         names = [grid.text(r, c) for c in range(span.col, min(value_cols)) if (r, c) in grid.values
                  and key_of(grid.label(r, c)) is None]
         label = names[-1] if names else ""
-        row = BudgetRow(r, label, _fund_source(label), where=f"{grid.sheet}!{column_letter(span.col)}{r}")
+        row = BudgetRow(r, label, _fund_source(label), where=f"{grid.sheet}!{column_letter(span.col)}{r}",
+                        yuan=in_yuan)
         for key, how, zh in (("initial", "amount", "年初预算数"), ("adjusted", "amount", "全年预算数"),
                              ("spent", "amount", "全年执行数"), ("rate", "rate", "执行率"),
                              ("weight", "score", "分值"), ("score", "score", "得分")):
             c = cols[key]
             if c is not None and grid.is_first(r, c):
-                setattr(row, key, _parse(grid, r, c, how, zh, file, problems))
+                v = _parse(grid, r, c, how, zh, file, problems)
+                if v is not None and how == "amount" and in_yuan:
+                    v = Value(round(v.value / 10000, 6), v.row, v.col, f"{v.text} 元")
+                setattr(row, key, v)
         if any(getattr(row, k) is not None for k in ("initial", "adjusted", "spent", "rate", "weight", "score")):
             rows.append(row)
     if not rows:
@@ -532,11 +545,16 @@ def _indicators(grid: Grid, span: Span, b: Block, file: str, problems: list[Prob
         c = cols[key]
         return grid.text(r, c).strip() if c is not None and (r, c) in grid.values else ""
 
+    last1 = last2 = ""
     for r in range(h + 1, end):
-        n1, n2 = text(r, "l1"), text(r, "l2")
-        n3 = re.sub(r"^指标\s*\d+\s*[:：]\s*", "", text(r, "l3"))
+        n1, n2 = _indicator_name(text(r, "l1")), _indicator_name(text(r, "l2"))
+        n3 = _indicator_name(re.sub(r"^指标\s*\d+\s*[:：]\s*", "", text(r, "l3")))
         if any(key_of(norm(x)) in ("l1", "l2", "l3") for x in (n1, n2, n3) if x):
             continue
+        # a table copied from a web page loses its merged cells: an empty 一级 / 二级 cell is the one above
+        if not n1 and last1:
+            n1, n2 = last1, n2 or last2
+        last1, last2 = n1 or last1, n2 or last2
         tc, ac = cols["target"], cols["actual"]
         tv = grid.value(r, tc) if tc else None
         av = grid.value(r, ac) if ac else None
@@ -553,11 +571,13 @@ def _indicators(grid: Grid, span: Span, b: Block, file: str, problems: list[Prob
         if n1 not in l1s:
             order += 1
             l1s[n1] = str(len(l1s) + 1)
-            b.indicators.append(Node(l1s[n1], None, 1, n1, r, order, where=where))
+            name, points = _points(n1, r, cols["l1"])
+            b.indicators.append(Node(l1s[n1], None, 1, name, r, order, points, where=where))
         if (n1, n2) not in l2s:
             order += 1
             l2s[(n1, n2)] = f"{l1s[n1]}.{sum(1 for k in l2s if k[0] == n1) + 1}"
-            b.indicators.append(Node(l2s[(n1, n2)], l1s[n1], 2, n2, r, order, where=where))
+            name, points = _points(n2, r, cols["l2"])
+            b.indicators.append(Node(l2s[(n1, n2)], l1s[n1], 2, name, r, order, points, where=where))
         order += 1
         parent = l2s[(n1, n2)]
         code = f"{parent}.{sum(1 for n in b.indicators if n.parent == parent) + 1}"
@@ -567,9 +587,8 @@ def _indicators(grid: Grid, span: Span, b: Block, file: str, problems: list[Prob
             a = measure(av) if not is_blank(av) else None
             if t is not None and tc is not None and grid.is_percent(r, tc) and t.operator is None and t.value is not None:
                 t = Measure(t.text, None, t.value, "%")
-            if a is not None and t is not None and t.unit == "%" and a.unit == "" and a.value is not None:
-                a = Measure(a.text, a.operator, a.value / 100 if a.value > 1.5 else a.value, "%")
-            b.targets.append(Target(n3, f"{n1}/{n2}", code, r, t, a, tc or 0, ac or 0, where))
+            b.targets.append(Target(n3, f"{_points(n1, r, 0)[0]}/{_points(n2, r, 0)[0]}", code, r, t,
+                                    _comparable(t, a), tc or 0, ac or 0, where))
         dc = cols["deviation"]
         if dc is not None and (r, dc) in grid.values and grid.is_first(r, dc):
             _deviation(grid.text(r, dc), code, n3, r, f"{grid.sheet}!{column_letter(dc)}{r}", b)
@@ -577,6 +596,39 @@ def _indicators(grid: Grid, span: Span, b: Block, file: str, problems: list[Prob
         tr = total[0]
         b.total_weight = _parse(grid, tr, cols["weight"], "score", "分值", file, problems)
         b.total_score = _parse(grid, tr, cols["score"], "score", "得分", file, problems)
+
+
+_POINTS = re.compile(r"^(.*?)\s*[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
+
+
+def _indicator_name(text: str) -> str:
+    """An indicator's name as written; '' for a placeholder row (……, 指标1：)."""
+    s = text.strip()
+    return "" if not re.sub(r"[.…。、\s]", "", s) else s
+
+
+def _points(name: str, row: int, col: int) -> tuple[str, Value | None]:
+    """「产出指标（50分）」 → (产出指标, 50 as the node's 分值); a name without points as it is."""
+    m = _POINTS.match(name)
+    if not m:
+        return name, None
+    return m.group(1), Value(float(m.group(2)), row, col, name)
+
+
+def _comparable(t: Measure | None, a: Measure | None) -> Measure | None:
+    """The 实际完成值 with its number kept only where it compares with the 年度指标值: a bare number against a
+    % target is a percentage (96 → 0.96); 是 / 完成 only against a yes/no target; another unit than the
+    target's keeps the text alone."""
+    if a is None or a.value is None or t is None or t.value is None:
+        return a
+    yes_no = a.operator == "=" and a.unit == "" and a.value in (0.0, 1.0) and not re.search(r"\d", a.text)
+    if yes_no:
+        return a if t.unit == "" and t.operator == "=" and t.value in (0.0, 1.0) else Measure(a.text)
+    if t.unit == "%" and a.unit == "":
+        return Measure(a.text, a.operator, round(a.value / 100, 10) if a.value > 1.5 else a.value, "%")
+    if a.unit and t.unit and a.unit != t.unit:
+        return Measure(a.text)
+    return a
 
 
 def _deviation(text: str, code: str, name: str, row: int, where: str, b: Block) -> None:
