@@ -1,12 +1,27 @@
 """Shared fixtures."""
 from __future__ import annotations
 
+import os
 import pathlib
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def audit_log_of_the_tests(tmp_path_factory):
+    """The audit log (perfeval.auth.audit_log) of the whole run, app processes started by tests included, goes
+    to a temporary folder, not beside the bundled data (a test that reads its own sets $PERFEVAL_AUDIT_LOG)."""
+    path = tmp_path_factory.mktemp("audit") / "audit.jsonl"
+    before = os.environ.get("PERFEVAL_AUDIT_LOG")
+    os.environ["PERFEVAL_AUDIT_LOG"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("PERFEVAL_AUDIT_LOG", None)
+    else:
+        os.environ["PERFEVAL_AUDIT_LOG"] = before
 
 
 @pytest.fixture(scope="session")

@@ -104,12 +104,17 @@ def _clip(value):
         return [_clip(v) for v in items]
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
-    if hasattr(value, "item"):  # numpy scalars
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):  # numpy scalars
         try:
             return _clip(value.item())
         except (TypeError, ValueError):
             pass
     return _clip(str(value))
+
+
+def _name(value) -> str | None:
+    """A user, role or address as text (None stays None)."""
+    return None if value is None else _clip(value if isinstance(value, str) else str(value))
 
 
 def entry(action: str, *, user: str | None, role: str | None, params: dict | None = None,
@@ -124,8 +129,8 @@ def entry(action: str, *, user: str | None, role: str | None, params: dict | Non
     if when.tzinfo is None:
         raise ValueError("an audit time must carry its time zone")
     return {"id": uuid.uuid4().hex, "time": when.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),
-            "user": user, "role": role, "action": action, "params": _clip(dict(params or {})),
-            "rows": _clip(rows), "client": client, "outcome": outcome,
+            "user": _name(user), "role": _name(role), "action": action, "params": _clip(dict(params or {})),
+            "rows": _clip(rows), "client": _name(client), "outcome": outcome,
             "message": _clip(message) if message is not None else None}
 
 
