@@ -7,7 +7,7 @@ Deep link: ``project?project=<project_id>``.
 import streamlit as st
 
 from perfeval.text import glossary as terms
-from perfeval.ui import common, deck, plot, project_focus, state
+from perfeval.ui import common, deck, plot, project_focus, project_sections, state
 from perfeval.views import project
 
 t = state.tr()
@@ -36,8 +36,9 @@ l1 = v["level1"]
 if l1["empty"]:
     st.info(l1["info"])
 else:
-    if l1["derived"]:
-        st.caption(l1["derived"])
+    for note in (l1["partial"], l1["derived"]):
+        if note:
+            st.caption(note)
     plot.chart(l1["chart"])
     st.dataframe(l1["table"], hide_index=True, width="stretch",
                  column_config={"code": t(terms.CODE), "name": t("一级指标", "Indicator"),
@@ -80,6 +81,9 @@ if sc["unchecked"]:
     title, lines = sc["unchecked"]
     with st.expander(title):
         st.markdown(lines)
+
+# -- what the report states beyond its scores: outputs, findings, its conclusion, other figures -------------
+project_sections.draw(pid)
 
 for col, (page, label) in zip(st.columns(3), v["related"]):
     col.page_link(page, label=label, query_params={"project": pid, **state.global_params()})

@@ -5,7 +5,8 @@
 -- joins below hold one part of a large lake in memory at a time.
 -- One row per project × node: the report's own columns, own_weight / own_score (the report's figures),
 -- weight / score (the report's own where stated, else the sum of the children's, and unknown if any
--- child's is unknown: a partial sum would understate it; docs/scoring.md), children (how many),
+-- child's is unknown: a partial sum would understate it; so is the score of a node whose own weight its
+-- listed children's weights do not fill, a branch left out; docs/scoring.md), children (how many),
 -- derived (a figure of the node or of one below it was summed), is_leaf (no children) and dimension
 -- (the name of its level-1 ancestor; its own name on level 1).
 -- Levels go 1–3 and a parent is one level up (the validator's rule); a level-3 node directly under a
@@ -23,7 +24,8 @@ c3 AS (  -- the level-3 children of each parent: counted and summed
 r2 AS (  -- level 2: its own figures, else its children's sum
     SELECT t.*,
            coalesce(t.weight, CASE WHEN c3.nw = c3.n THEN c3.sw END) AS r_weight,
-           coalesce(t.reported_score, CASE WHEN c3.ns = c3.n THEN c3.ss END) AS r_score,
+           coalesce(t.reported_score, CASE WHEN c3.ns = c3.n AND (t.weight IS NULL OR (c3.nw = c3.n
+                                           AND abs(t.weight - c3.sw) <= 0.005)) THEN c3.ss END) AS r_score,
            coalesce(c3.n, 0) AS children,
            (t.weight IS NULL AND coalesce(c3.n, 0) > 0) AS derived
     FROM t LEFT JOIN c3 USING (project_id, code)
@@ -45,7 +47,8 @@ r1 AS (
 SELECT project_id, code, parent_code, level, name, name_en, sort_order,
        weight AS own_weight, reported_score AS own_score,
        coalesce(weight, CASE WHEN children > 0 AND nw = children THEN sw END) AS weight,
-       coalesce(reported_score, CASE WHEN children > 0 AND ns = children THEN ss END) AS score,
+       coalesce(reported_score, CASE WHEN children > 0 AND ns = children AND (weight IS NULL OR (nw = children
+                                     AND abs(weight - sw) <= 0.005)) THEN ss END) AS score,
        children,
        (weight IS NULL AND children > 0) OR any_derived AS derived,
        children = 0 AS is_leaf,

@@ -45,7 +45,7 @@ from perfeval.decks.slides import (
     Card,
     Deck,
 )
-from perfeval.domain import budget, compare
+from perfeval.domain import budget, compare, disclosure
 from perfeval.domain.portfolio import portfolio_kpis, sources_note
 from perfeval.domain.regions import region_label
 from perfeval.text import fmt
@@ -233,14 +233,8 @@ def _attention_slide(deck: Deck, df: pd.DataFrame, attention: pd.DataFrame, t: T
 
 
 def _not_broken_down_line(nb: pd.DataFrame, t: Translator) -> str | None:
-    if nb.empty:
-        return None
-    shown = nb["short_name"].astype(str).head(10).tolist()
-    names = "、".join(shown) + ("等" if len(nb) > len(shown) else "")
-    lost = nb["points_lost"].dropna().sum()
-    return t(f"{len(nb)} 个项目只披露总分、未披露分项（{names}），不计入图中；其失分合计 {fmt.score(lost)} 分。",
-             f"{len(nb)} projects give only a total, no breakdown ({names}); they are not in the chart "
-             f"(together {fmt.score(lost, 'en')} points lost).")
+    # worded by what each project has: a total only, or nothing (perfeval.domain.disclosure)
+    return disclosure.not_broken_down_line(nb, t.lang, where="图中")
 
 
 def _empty(deck: Deck, slide, text: str, name: str, notes: list[str]) -> None:

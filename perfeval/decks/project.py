@@ -45,7 +45,7 @@ from perfeval.decks.slides import (
     Card,
     Deck,
 )
-from perfeval.domain import audit, budget, outcomes, scoring, survey
+from perfeval.domain import audit, budget, disclosure, outcomes, scoring, survey
 from perfeval.domain.facts import period, project_facts
 from perfeval.domain.portfolio import sources_note
 from perfeval.domain.regions import region_label
@@ -187,9 +187,8 @@ def _score_slide(deck: Deck, p: dict, l1: pd.DataFrame, tree: pd.DataFrame, tota
     deck.text(s, L, T, W, IN(0.5), [head], 20, bold=True, name="score_head")
     top = T + IN(0.6)
     if l1.empty:
-        deck.text(s, L, top, W, IN(0.9), [t("报告只给出总分，未披露分项得分（未披露），无法画出一级指标。",
-                                            "The report gives only the total score; the breakdown is not reported, "
-                                            "so there are no level-1 scores to draw.")], 20, name="not_reported_l1")
+        deck.text(s, L, top, W, IN(0.9), [disclosure.no_tree_text(p.get("reported_total_score"), lang)], 20,
+                  name="not_reported_l1")
         total_score = p.get("reported_total_score")
         if not fmt.is_missing(total_score):
             lost = 100 - float(total_score)

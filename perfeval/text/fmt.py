@@ -31,6 +31,40 @@ def not_reported(lang: str = "zh") -> str:
     return NOT_REPORTED[lang]
 
 
+# -- the one rule for a missing value (issue 18): every table, chart, caption and deck shows 未披露 /
+# not reported for it, in grey; never None, nan, NaN, 0 or a colour that reads as a result -------------------
+MISSING_COLOR = "#8c959f"  # grey: the colour of 未披露 in tables, and of a not-reported cell or bar in charts
+MISSING_CSS = f"color: {MISSING_COLOR}"
+_NOT_REPORTED_WORDS = frozenset(NOT_REPORTED.values())
+
+
+def text(value, lang: str = "zh") -> str:
+    """A text as given (a category, a grade, a name), or 未披露 where it is missing or blank."""
+    if is_missing(value) or not str(value).strip():
+        return not_reported(lang)
+    return str(value).strip()
+
+
+def is_not_reported(shown) -> bool:
+    """True for a shown value that says not reported (未披露 / not reported), however it was formatted."""
+    return isinstance(shown, str) and shown.strip() in _NOT_REPORTED_WORDS
+
+
+def missing_css(shown) -> str:
+    """The CSS of a shown cell: grey for 未披露 / not reported, else nothing (a Styler's map function)."""
+    return MISSING_CSS if is_not_reported(shown) else ""
+
+
+def texts(values, lang: str = "zh") -> list[str]:
+    """`text` of each value (a table's column)."""
+    return [text(v, lang) for v in values]
+
+
+def scores(values, lang: str = "zh") -> list[str]:
+    """`score` of each value (a table's column)."""
+    return [score(v, lang) for v in values]
+
+
 def number(value, decimals: int = 2, lang: str = "zh", strip: bool = True) -> str:
     """12345.6 → "12,345.6" (decimals dropped when they are zeros, if ``strip``)."""
     if is_missing(value):

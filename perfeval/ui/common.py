@@ -52,3 +52,15 @@ def kpi_row(items: list[tuple[str, str]], help_texts: list[str | None] | None = 
         cols = st.columns(per_row)
         for col, (label, value), help_text in zip(cols, items[start:start + per_row], helps[start:start + per_row]):
             col.metric(label, value, help=help_text)
+
+
+def table(df: pd.DataFrame, **kwargs) -> None:
+    """st.dataframe with the one rule for missing values: a cell that says 未披露 / not reported is grey
+    (fmt.MISSING_COLOR), as in every other view; ``kwargs`` go to st.dataframe as they are."""
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    text_cols = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c].dtype)]
+    if len(df) and any(df[c].map(fmt.is_not_reported).any() for c in text_cols):
+        st.dataframe(df.style.map(fmt.missing_css, subset=text_cols), **kwargs)
+    else:
+        st.dataframe(df, **kwargs)

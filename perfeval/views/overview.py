@@ -9,7 +9,7 @@ from __future__ import annotations
 from perfeval.charts import base as charts
 from perfeval.charts import compare as charts_compare
 from perfeval.charts import scorecard as charts_scorecard
-from perfeval.domain import compare
+from perfeval.domain import compare, disclosure
 from perfeval.domain.portfolio import data_kinds, portfolio_kpis
 from perfeval.domain.regions import region_label
 from perfeval.text import fmt
@@ -148,13 +148,7 @@ def points_lost(q, *, filters: Filters, lang: str) -> dict:
     nb = q("portfolio_not_broken_down", **filters.params())
     if by_l1.empty and nb.empty:
         return {"empty": True}
-    note = None
-    if not nb.empty:
-        shown = nb["short_name"].astype(str).head(10).tolist()
-        names = "、".join(shown) + ("等" if len(nb) > len(shown) else "")
-        lost = nb["points_lost"].dropna().sum()
-        note = t(f"{len(nb)} 个项目只披露总分、未披露分项（{names}），不计入上图；其失分合计 {fmt.score(lost)} 分。",
-                 f"{len(nb)} projects give only a total, no breakdown ({names}); they are not in the charts "
-                 f"above (together {fmt.score(lost, 'en')} points lost).")
+    # worded by what each project has: a total only, or nothing (perfeval.domain.disclosure)
+    note = disclosure.not_broken_down_line(nb, lang)
     return {"empty": False, "l1": charts.spec(charts_scorecard.level1_points_lost(by_l1, t)),
             "indicators": charts.spec(charts_scorecard.indicator_points_lost(by_ind, t)), "note": note}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from perfeval.charts import base as charts
 from perfeval.charts import scorecard as charts_scorecard
-from perfeval.domain import audit
+from perfeval.domain import audit, disclosure
 from perfeval.domain.facts import project_facts
 from perfeval.domain.portfolio import data_kinds
 from perfeval.text import fmt
@@ -45,27 +45,30 @@ def facts(q, *, project_id: str, lang: str) -> dict:
                   for _, label, value in project_facts(p, lang)],
         "note": (t("数据整理说明：", "Notes on the data: ") + p["note"]
                  if isinstance(p.get("note"), str) and p["note"] else None),
-        "level1": level1(q, project_id=project_id, lang=lang),
+        "level1": level1(q, project_id=project_id, lang=lang, total=p.get("reported_total_score")),
         "related": [(page, t(zh, en)) for page, zh, en in RELATED],
     }
 
 
-def level1(q, *, project_id: str, lang: str) -> dict:
-    """The level-1 section: ``empty`` (the report gives only a total: ``info`` says so), else the note on
+def level1(q, *, project_id: str, lang: str, total=None) -> dict:
+    """The level-1 section: ``empty`` (the report gives no breakdown: ``info`` says so, by whether it gives the
+    ``total``), else ``partial`` (部分披露 … when the level-1 weights fall short of 100, or None), the note on
     derived figures (or None), the chart's spec and the table (code, name, weight_s, score_s, rate_s)."""
     t = Translator(lang)
     l1 = q("project_level1", project_id=project_id)
     if l1.empty:
-        return {"empty": True, "info": t("报告未披露分项得分（未披露），仅有总分。",
-                                         "The report gives no breakdown (not reported), only the total score.")}
+        return {"empty": True, "info": disclosure.no_tree_text(total, lang)}
     shown = l1.assign(
         name=[t.pick(r, "name", "name_en") for r in l1.to_dict("records")],
         weight_s=[fmt.score(v, lang) + ("*" if d else "") for v, d in zip(l1["weight"], l1["derived"])],
         score_s=[fmt.score(v, lang) + ("*" if d else "") for v, d in zip(l1["reported_score"], l1["derived"])],
         rate_s=[fmt.pct(v, lang) for v in l1["score_rate"]],
     )
+    weights = [fmt.or_none(w) for w in l1["weight"]]
+    top = None if any(w is None for w in weights) else float(sum(weights))
     return {
         "empty": False,
+        "partial": disclosure.partial_text(disclosure.Coverage(len(l1), top), lang),
         "derived": (t("报告未直接给出一级指标的分值和得分，图表中为其下级指标之和（计算值，标“*”）。",
                       "The report states no level-1 weights or scores; they are summed from the indicators "
                       "below (computed, marked “*”).") if l1["derived"].any() else None),
@@ -97,11 +100,12 @@ def scorecard_section(q, *, project_id: str, lang: str) -> dict:
     total = totals.iloc[0].to_dict() if not totals.empty else {}
     v = {"only_total": None, "captions": [], "table": None, "table_height": None, "star_note": None}
     if tree.empty:
-        v["only_total"] = t("报告只给出总分，未披露指标明细（未披露）；总分按报告沿用（人工评分）。",
-                            "The report gives only the total (indicators not reported); the total is kept as given "
-                            "(manual).")
+        v["only_total"] = disclosure.no_tree_text(total.get("reported"), lang) + (
+            "" if fmt.is_missing(total.get("reported")) else t("总分按报告沿用（人工评分）。",
+                                                                " The total is kept as given (manual)."))
     else:
-        v["captions"] = _tree_captions(tree, total, t)
+        partial = disclosure.partial_text(disclosure.coverage(tree), lang)
+        v["captions"] = ([partial] if partial else []) + _tree_captions(tree, total, t)
         table = scorecard.scorecard_table(tree, q("scorecard_indicators", project_id=project_id), lang)
         v["table"], v["table_height"] = table, 38 + 35 * min(len(table), 40)
         if table["weight"].str.endswith("*").any() or table["reported"].str.endswith("*").any():

@@ -44,7 +44,7 @@ def test_futian_level1_is_summed_and_marked(q):
 def test_a_project_that_gives_only_a_total_says_so_instead_of_a_chart(q):
     v = view.facts(q, project_id=TS, lang="zh")
     assert dict(v["kpis"])["报告总分"] == "82.06" and dict(v["kpis"])["预算（万元）"] == "未披露"
-    assert v["level1"] == {"empty": True, "info": "报告未披露分项得分（未披露），仅有总分。"}
+    assert v["level1"] == {"empty": True, "info": "报告只给出总分 82.06，未列出指标得分（未披露）。"}
     sc = view.scorecard_section(q, project_id=TS, lang="zh")
     assert "报告只给出总分" in sc["only_total"]
     assert sc["table"] is None and sc["captions"] == []
@@ -101,7 +101,7 @@ def test_the_english_model_speaks_english(q):
     assert not any("。" in text for text in [sc["star_note"], *sc["captions"]])
     ts = view.facts(q, project_id=TS, lang="en")
     assert dict(ts["kpis"])["Budget (10k CNY)"] == "not reported"
-    assert ts["level1"]["info"].startswith("The report gives no breakdown")
+    assert ts["level1"]["info"].startswith("The report gives only the total score, 82.06")
 
 
 def test_a_demo_project_counts_as_demo_data(q, tables):

@@ -31,6 +31,7 @@ TREE_COLUMNS = ["code", "parent_code", "level", "name", "name_en", "sort_order",
 
 
 _val = fmt.or_none  # None for a missing value (NaN, NaT, pd.NA)
+ELIDED_TOL = 0.005  # 分: a parent's weight above its listed children's by more than this has a branch left out
 
 
 def rules_by_code(rules: pd.DataFrame | None) -> dict[str, Rule]:
@@ -94,11 +95,19 @@ def score_tree(indicators: pd.DataFrame, rules: Mapping[str, Rule] | pd.DataFram
         if kid_rows:
             kw = [k["weight_effective"] for k in kid_rows]
             weight_eff = weight if weight is not None else (sum(kw) if all(v is not None for v in kw) else None)
+            # an elided branch: the listed children carry fewer points than the parent's own weight, so
+            # their sum is not the parent's score (it would count the branch left out as zero)
+            elided = (None if weight is None or not all(v is not None for v in kw)
+                      else round_score(weight - sum(kw), 4))
+            elided = elided if elided is not None and elided > ELIDED_TOL else None
             kr = [k["reported_effective"] for k in kid_rows]
-            if reported_eff is None and all(v is not None for v in kr):
+            if reported_eff is None and elided is None and all(v is not None for v in kr):
                 reported_eff = round_score(sum(kr), 4)
             ks = [k["recomputed_score"] for k in kid_rows]
-            if all(s is not None for s in ks):
+            if elided is not None:
+                ev = fallback("", reported, f"下级指标未全部列出（另有 {pts(elided)} 分未列出）",
+                              f"not every sub-indicator is listed ({pts(elided)} points are not)")
+            elif all(s is not None for s in ks):
                 total = round_score(sum(ks), 4)
                 terms = " + ".join(pts(s) for s in ks)
                 ev = Evaluation(round_score(total, 2), "sum",
