@@ -2,7 +2,8 @@
 nothing is wrong and the person confirms, a new batch in the lake that every page reads at once.
 
 Nothing is written before the confirmation, a refused upload writes nothing, and a batch is never
-changed afterwards (perfeval.data.imports.ingest, docs/data-model.md "Importing data"). The page draws no chart;
+changed afterwards (perfeval.data.imports.ingest, docs/data-model.md "Importing data"). A corrected file for
+projects already imported is offered to supersede their batch; every batch is listed with withdraw / restore. The page draws no chart;
 what it says of an upload is made by its page model, perfeval.views.imports.
 """
 import streamlit as st
@@ -19,28 +20,19 @@ st.markdown(t(
     "1. 下载导入模板，每张表一个工作表（说明见模板首页）；金额单位为万元，比率填小数（71.72% 写作 0.7172），"
     "日期写作 2023-06-30。\n"
     "2. 上传填好的 Excel 工作簿（或单张表的 CSV / Parquet 文件）。系统逐格检查，列出每处问题的工作表、行、列和值。\n"
-    "3. 检查通过后确认导入：数据作为新的批次写入，原文件原样保存，已有数据不作任何改动。",
+    "3. 检查通过后确认导入：数据作为新的批次写入，原文件原样保存，已有数据不作任何改动。已导入项目的更正文件可替代原批次（原批次移至归档，可恢复）。",
     "1. Download the template: one sheet per table (its first sheet explains how to fill it); amounts in "
     "10k CNY, rates as fractions (71.72% is 0.7172), dates as 2023-06-30.\n"
     "2. Upload the filled workbook (or one table's CSV / Parquet file). Every cell is checked; each problem "
     "is listed with its sheet, row, column and value.\n"
     "3. Once nothing is wrong, confirm: the data are written as a new batch, the uploaded file is kept as "
-    "it was, and nothing already in the lake is changed."))
+    "it was, and nothing already in the lake is changed. A corrected file for projects already imported can "
+    "supersede their batch (the old batch moves to the archive and can be restored)."))
 st.download_button(t("⬇️ 下载导入模板（Excel）", "⬇️ Download the template (Excel)"), data=upload.template(lang),
                    file_name=t("绩效评价数据导入模板.xlsx", "perfeval-import-template.xlsx"),
                    mime=upload.XLSX_MIME, key="template")
 
-with st.expander(t("已导入的批次", "Imported batches")):
-    listed = state.model(ingest_view.batches, lake=str(state.data_dir()), lang=lang)
-    if listed.empty:
-        st.caption(t("尚无导入的批次。", "No batch has been imported yet."))
-    else:
-        st.dataframe(listed, hide_index=True, width="stretch", column_config={
-            "batch": t("批次", "Batch"), "when": t("导入时间", "Imported"), "file": t("上传文件", "File"),
-            "rows": st.column_config.TextColumn(t("内容", "Rows"), width="large")})
-        st.caption(t("撤回某一批次（移至归档，可恢复）：python -m perfeval withdraw <批次>。",
-                     "To withdraw a batch (moved to the archive; it can be restored): python -m perfeval withdraw "
-                     "<batch>."))
+upload.batch_list(lang)  # every batch, active and withdrawn, with its withdraw / restore buttons
 
 file = st.file_uploader(t("上传数据文件", "Upload a data file"), type=["xlsx", "csv", "parquet"], key="w_upload",
                         help=t("Excel 工作簿：工作表以表名命名（如 projects、indicators）。CSV 可为 UTF-8 或 GBK 编码。",
@@ -55,6 +47,8 @@ done = st.session_state.setdefault("imported", {})  # digest of an upload import
 withdrawn = st.session_state.pop("withdrawn", None)  # (file, batch) just withdrawn: said once
 if withdrawn:
     st.info(ingest_view.withdrawn(*withdrawn, lang))
+if digest in done and not upload.active(done[digest][0]):
+    del done[digest]  # withdrawn meanwhile (from the list, or in another session): checked again below
 if digest in done:
     batch_id, rows = done[digest]
     st.success(ingest_view.imported(file.name, batch_id, rows, lang))
@@ -82,6 +76,12 @@ for kind, headline, table in ingest_view.review(staged, lang):  # warnings and n
     st.dataframe(table, hide_index=True, width="stretch")
 
 if not v["ok"]:
+    superseded = upload.supersede_box(staged, digest, lang)  # projects already imported: offer to supersede them
+    if superseded:
+        done[digest] = (superseded.id, dict(superseded.rows))
+        st.rerun()
+    if superseded is not None:
+        st.stop()
     st.error(v["headline"])
     st.dataframe(v["table"], hide_index=True, width="stretch",
                  column_config={k: (st.column_config.NumberColumn(t(zh, en), format="%d") if k == "row"

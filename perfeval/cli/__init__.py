@@ -11,16 +11,18 @@ Commands (each takes ``--data PATH``, the lake folder; default $PERFEVAL_DATA, e
     audit [--project ID] [--json]    the audit's checks (perfeval.domain.audit)
     compact [--dry-run]              merge each table's Parquet batches into one file; the replaced
                                      files move to _archive/ (perfeval.data.compact)
-    import FILE [--table T] [--dry-run] [--json]
+    import FILE [--table T] [--dry-run] [--json] [--supersede]
                                      check an .xlsx / CSV / Parquet upload against the schema and the
                                      lake and, if nothing is wrong, write it as the new batch
-                                     imports/<id>/; exit 1 on problems (perfeval.data.imports.ingest)
+                                     imports/<id>/; exit 1 on problems (perfeval.data.imports.ingest);
+                                     --supersede: a corrected file replaces the batches of its projects
     template OUT.xlsx [--lang zh|en] the import template to fill in (perfeval.data.imports.template)
     metrics [WORD] [--category C] [--json]
                                      the outcome-metric catalogue: find a metric key without SQL
-    batches [--withdrawn] [--json]   the imported batches, newest first (perfeval.data.imports.batches)
+    batches [--withdrawn|--all] [--json]  the imported batches, newest first (perfeval.data.imports.batches)
     withdraw ID                      move an imported batch to _archive/imports/ (refused while other
                                      rows depend on it)
+    restore ID                       move a withdrawn batch back (refused if its projects were imported again)
     deck [OUT.pptx] [--project ID] [--lang] [filters]
                                      the overview's 10-slide deck, or one project's (perfeval.decks)
     demo [--out DIR] [--seed N]      rewrite the demonstration portfolio's Parquet files (default: the
@@ -84,11 +86,13 @@ def _commands() -> list[Command]:
         add_demo_parser,
         add_import_parser,
         add_template_parser,
+        add_restore_parser,
         add_withdraw_parser,
         batches_command,
         compact_command,
         demo_command,
         import_command,
+        restore_command,
         template_command,
         withdraw_command,
     )
@@ -114,6 +118,7 @@ def _commands() -> list[Command]:
         (add_metrics_parser, metrics_command),
         (add_batches_parser, batches_command),
         (add_withdraw_parser, withdraw_command),
+        (add_restore_parser, restore_command),
         (add_deck_parser, deck_command),
         (add_demo_parser, demo_command),
     ]

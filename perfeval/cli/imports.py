@@ -1,9 +1,10 @@
 """The commands that manage the data: ``import`` (check a workbook, CSV or Parquet file and write it as a new batch,
-perfeval.data.imports.ingest), ``template`` (the workbook to fill in, perfeval.data.imports.template), ``batches`` and
-``withdraw`` (list the imported batches, move one to ``_archive/imports/``, perfeval.data.imports.batches), ``compact``
+perfeval.data.imports.ingest; ``--supersede`` replaces the batches holding projects it imports again), ``template`` (the
+workbook to fill in, perfeval.data.imports.template), ``batches``, ``withdraw`` and ``restore`` (list the imported
+batches, move one to ``_archive/imports/`` or back, perfeval.data.imports.batches), ``compact``
 (merge each table's Parquet files, perfeval.data.compact) and ``demo`` (rewrite the demonstration portfolio's
-Parquet files, perfeval.data.demo.portfolio). The three that change the lake (import, withdraw, compact) change or delete
-no file: they add a batch folder, or move files to ``_archive/``."""
+Parquet files, perfeval.data.demo.portfolio). The four that change the lake (import, withdraw, restore, compact) change
+or delete no data file: they add a batch folder, or move folders and files to ``_archive/`` and back."""
 from __future__ import annotations
 
 import argparse
@@ -12,15 +13,29 @@ import pathlib
 import sys
 import time
 
-from perfeval.cli.common import print_problems
+from perfeval.cli.common import cli_scope, print_problems
 from perfeval.data import compact
 from perfeval.data.demo import portfolio as demo
-from perfeval.data.imports.batches import WithdrawRefused, list_batches, withdraw
-from perfeval.data.imports.ingest import ImportRefused, commit
+from perfeval.data.imports.batches import RestoreRefused, WithdrawRefused, all_batches, list_batches, restore, withdraw
+from perfeval.data.imports.ingest import ImportRefused, commit, supersede_offer
 from perfeval.data.imports.reading import IMPORT_TABLES
 from perfeval.data.imports.staging import stage
 from perfeval.data.imports.template import template_workbook
+from perfeval.data.gate import Scope
+from perfeval.data.imports.folders import LOCAL_WHO
 from perfeval.data.lake import Lake
+
+
+def _who(args: argparse.Namespace) -> str:
+    """The name a change records: the ``--as`` user's, else 本机/local."""
+    user = getattr(args, "user", None)
+    name = getattr(user, "name", None)
+    return name if name and name != "本机" else LOCAL_WHO
+
+
+def _scope(args: argparse.Namespace) -> Scope:
+    """The regions the command's user may change (the ``--as`` user's scope; everything on one machine)."""
+    return Scope(cli_scope(args).regions) if getattr(args, "user", None) is not None else Scope.everything()
 
 
 # ------------------------------------------------------------------------------------------ import, template
@@ -33,6 +48,9 @@ def add_import_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument("file", help="the file to import")
     p.add_argument("--table", help="the table of a CSV/Parquet file whose name does not say (e.g. 预算.csv)")
     p.add_argument("--dry-run", action="store_true", help="check only, write nothing / 只检查，不写入")
+    p.add_argument("--supersede", action="store_true",
+                   help="the file corrects projects already imported: withdraw the batches that hold them (to the "
+                        "archive, restorable) and import it in their place / 替代已导入的同一项目的批次")
     p.add_argument("--json", action="store_true", help="the result as one JSON object")
     p.add_argument("--limit", type=int, default=0, help="print at most N problems (0 = all)")
     return p
@@ -49,9 +67,14 @@ def import_command(args: argparse.Namespace) -> int:
         return 2
     staged = stage(path.name, path.read_bytes(), args.data, table=args.table)
     problems, batch = list(staged.problems), None
-    if staged.ok and not args.dry_run:
+    offer = None if staged.ok else supersede_offer(staged, args.data)
+    superseding = offer is not None and offer.ok and args.supersede
+    if superseding:
+        problems = []
+    if (staged.ok or superseding) and not args.dry_run:
         try:
-            batch = commit(staged, args.data)
+            batch = commit(staged, args.data, supersede=offer if superseding else None, scope=_scope(args),
+                           who=_who(args))
         except ImportRefused as e:
             problems = e.problems
     rows = batch.rows if batch else staged.rows
@@ -60,19 +83,49 @@ def import_command(args: argparse.Namespace) -> int:
             "file": staged.filename, "ok": not problems, "dry_run": bool(args.dry_run),
             "batch": batch.id if batch else None, "folder": str(batch.folder) if batch else None,
             "rows": rows, "problems": [p.as_dict() for p in problems],
+            "supersede": None if offer is None else {
+                "possible": offer.ok, "done": bool(batch) and superseding, "batches": [
+                    {"id": b.id, "file": b.file, "who": b.who, "when": b.when, "documents": [s for s, _ in b.documents],
+                     "projects": [{"project_id": p.project_id, "name": p.name, "in_file": p.in_upload}
+                                  for p in b.projects]} for b in offer.batches],
+                "refused": [{"zh": zh, "en": en} for zh, en in offer.refusals]},
         }, ensure_ascii=False, indent=2))
         return 1 if problems else 0
     if problems:
         print_problems(problems, args.limit)
         print(f"\n✗ {len(problems)} 个问题，未导入任何数据 / {len(problems)} problems: nothing was imported")
+        if offer is not None:
+            print_offer(offer)
         return 1
     counts = "、".join(f"{name} {n} 行" for name, n in rows.items())
     counts_en = ", ".join(f"{name} {n}" for name, n in rows.items())
     if batch is None:
         print(f"✓ 检查通过，未写入（--dry-run）：{counts} / checked, nothing written (--dry-run): {counts_en} rows")
+        if superseding:
+            print_offer(offer, done=False)
     else:
         print(f"✓ 已导入批次 {batch.id}：{counts} / imported batch {batch.id}: {counts_en} rows\n  {batch.folder}")
+        if superseding:
+            print(f"  已替代并撤回（可恢复）/ superseded and withdrawn (restorable): {', '.join(offer.batch_ids)}")
     return 0
+
+
+def print_offer(offer, done: bool = False) -> None:
+    """What superseding would replace, or why it cannot."""
+    for b in offer.batches:
+        who = f"，{b.who}" if b.who else ""
+        print(f"\n  批次 / batch {b.id}（{b.file or '—'}，{b.when or '—'}{who}）")
+        for p in b.projects:
+            mark = "" if p.in_upload else "  ← 新文件中没有，将一并撤回 / not in the new file: withdrawn too"
+            print(f"    {p.project_id}  {p.name}{mark}")
+    if offer.refusals:
+        print("\n不能替代 / cannot supersede:")
+        for zh, en in offer.refusals:
+            print(f"  {zh}\n  {en}")
+    elif offer.ok:
+        print("\n这些项目已在数据湖中。加 --supersede 以本文件替代上列批次（旧批次移至归档，可恢复）/ these projects are "
+              "already in the lake: add --supersede to import this file in place of the batches above (they move "
+              "to the archive and can be restored)")
 
 
 def add_template_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -100,19 +153,23 @@ def add_batches_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentPars
     p = sub.add_parser("batches", help="list the imported batches / 已导入的批次",
                        description="List the lake's imported batches, newest first.")
     p.add_argument("--withdrawn", action="store_true", help="the withdrawn ones (under _archive/imports/)")
+    p.add_argument("--all", action="store_true", help="active and withdrawn, with their status")
     p.add_argument("--json", action="store_true")
     return p
 
 
 def batches_command(args: argparse.Namespace) -> int:
-    found = list_batches(args.data, withdrawn=args.withdrawn)
+    found = all_batches(args.data) if args.all else list_batches(args.data, withdrawn=args.withdrawn)
     if args.json:
-        print(json.dumps([{"id": b.id, "rows": b.rows, "uploads": b.uploads} for b in found],
+        print(json.dumps([{"id": b.id, "status": b.status, "who": b.who, "when": b.when, "file": b.file,
+                           "rows": b.rows, "uploads": b.uploads, "supersedes": list(b.supersedes),
+                           "superseded_by": b.superseded_by or None} for b in found],
                          ensure_ascii=False, indent=2))
         return 0
     for b in found:
         tables = ", ".join(f"{t} {n:,}" for t, n in b.rows.items())
-        print(f"{b.id}  {'、'.join(b.uploads) or '—'}  {tables}")
+        status = "" if b.status == "active" else f"  [{b.status}{' → ' + b.superseded_by if b.superseded_by else ''}]"
+        print(f"{b.id}  {b.when or '—'}  {b.who or '—'}  {b.file or '—'}  {tables}{status}")
     if not found:
         print("没有批次 / no batches")
     return 0
@@ -127,11 +184,29 @@ def add_withdraw_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentPar
 
 def withdraw_command(args: argparse.Namespace) -> int:
     try:
-        target = withdraw(args.data, args.batch)
+        target = withdraw(args.data, args.batch, scope=_scope(args), who=_who(args))
     except (WithdrawRefused, ValueError) as e:
         print(f"错误 / error: {e}")
         return 1
     print(f"已撤回，移至 / withdrawn, moved to: {target}")
+    return 0
+
+
+def add_restore_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser("restore", help="restore a withdrawn batch (moved back from _archive) / 恢复批次",
+                       description="Move a withdrawn batch back from _archive/imports/ into the lake; refused if its "
+                                   "projects were imported again meanwhile.")
+    p.add_argument("batch", help="the batch id (python -m perfeval batches --withdrawn)")
+    return p
+
+
+def restore_command(args: argparse.Namespace) -> int:
+    try:
+        target = restore(args.data, args.batch, scope=_scope(args), who=_who(args))
+    except (RestoreRefused, ValueError) as e:
+        print(f"错误 / error: {e}")
+        return 1
+    print(f"已恢复 / restored: {target}")
     return 0
 
 

@@ -1,6 +1,10 @@
 """The import page's Streamlit pieces: the template download, checking an upload (cached per file and
-lake version) and committing it as a new batch. The reading, checks and writing are perfeval.data.imports.ingest's;
-what is shown of them is perfeval.views.imports's."""
+lake version), committing it as a new batch (or in place of the batches it supersedes: `supersede_box`), and the
+list of every batch with its withdraw / restore buttons (`batch_list`). The reading, checks and writing are
+perfeval.data.imports.ingest's and .batches'; what is shown of them is perfeval.views.imports's.
+
+Every change takes the viewer's region scope (``scope``, by default `state.scope`'s regions) and the name it
+records (``who``, by default 本机/local), which the data layer checks and writes."""
 from __future__ import annotations
 
 import functools
@@ -9,10 +13,14 @@ import os
 
 import streamlit as st
 
+from perfeval.data.gate import Scope
 from perfeval.data.imports import batches, ingest
-from perfeval.data.imports.batches import WithdrawRefused  # noqa: F401 - the page catches it as upload.WithdrawRefused
+from perfeval.data.imports.batches import RestoreRefused, WithdrawRefused
+from perfeval.data.imports.folders import IMPORTS_DIR, LOCAL_WHO
 from perfeval.data.imports.ingest import ImportRefused  # noqa: F401 - the page catches it as upload.ImportRefused
+from perfeval.text.i18n import Translator
 from perfeval.ui import state
+from perfeval.views import imports as ingest_view
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,18 +56,127 @@ def lake_writable() -> bool:
     return os.access(imports if imports.exists() else root, os.W_OK)
 
 
-def commit(staged: ingest.Staged) -> ingest.Batch:
-    """Write the batch, then forget the cached checks and the lake's version (the lake has changed: the
-    next query of any session of this process reads the new version; other processes within a second)."""
-    batch = ingest.commit(staged, state.data_dir())
-    state.gate().lake.changed()  # every page of this process reads the new batch on its next query
+def _scope(scope: Scope | None) -> Scope:
+    """The regions this viewer may change: the caller's, else the viewer's scope (every region for now)."""
+    return scope if scope is not None else Scope(state.scope().regions)
+
+
+def _changed() -> None:
+    """The lake has changed: every page of this process reads it anew on its next query (other processes within
+    a second), and the cached checks of uploads are forgotten."""
+    state.gate().lake.changed()
     _stage.clear()
+    _offer.clear()
+
+
+def commit(staged: ingest.Staged, *, supersede: ingest.Superseding | None = None, scope: Scope | None = None,
+           who: str = LOCAL_WHO) -> ingest.Batch:
+    """Write the batch (in place of the batches ``supersede`` names, if given), then forget the cached checks and
+    the lake's version."""
+    batch = ingest.commit(staged, state.data_dir(), supersede=supersede, scope=_scope(scope), who=who)
+    _changed()
     return batch
 
 
-def withdraw(batch_id: str) -> None:
-    """Move a batch this session imported to the archive (perfeval.data.imports.batches.withdraw); the lake has
-    changed, as after an import."""
-    batches.withdraw(state.data_dir(), batch_id)
-    state.gate().lake.changed()
-    _stage.clear()
+def active(batch_id: str) -> bool:
+    """Whether the batch is in the lake (not withdrawn meanwhile, from the list or by another session)."""
+    return (state.data_dir() / IMPORTS_DIR / batch_id).is_dir()
+
+
+def withdraw(batch_id: str, *, scope: Scope | None = None, who: str = LOCAL_WHO) -> None:
+    """Move a batch (any, imported in any session) to the archive (perfeval.data.imports.batches.withdraw); the
+    lake has changed, as after an import."""
+    batches.withdraw(state.data_dir(), batch_id, scope=_scope(scope), who=who)
+    _changed()
+
+
+def restore(batch_id: str, *, scope: Scope | None = None, who: str = LOCAL_WHO) -> None:
+    """Move a withdrawn batch back from the archive (perfeval.data.imports.batches.restore)."""
+    batches.restore(state.data_dir(), batch_id, scope=_scope(scope), who=who)
+    _changed()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _offer(path: str, digest: str, version: str, _staged: ingest.Staged) -> ingest.Superseding | None:
+    return ingest.supersede_offer(_staged, path)
+
+
+def offer(staged: ingest.Staged, key: str) -> ingest.Superseding | None:
+    """Whether the upload (``key`` = its digest) may supersede the batches holding the keys it repeats."""
+    return _offer(str(state.data_dir()), key, state.gate().version(), staged)
+
+
+def supersede_box(staged: ingest.Staged, key: str, lang: str) -> ingest.Batch | bool | None:
+    """For an upload with problems: the supersede offer, if it has one. None: no offer (draw the problems);
+    a refused offer draws why and returns None too. False: the offer is drawn, not confirmed. A Batch: confirmed
+    and imported."""
+    found = offer(staged, key)
+    if found is None:
+        return None
+    t = Translator(lang)
+    v = ingest_view.superseding(found, staged.filename, lang)
+    if not v["ok"]:
+        for line in v["refusals"]:
+            st.error(line)
+        return None
+    st.warning(v["headline"])
+    st.dataframe(v["table"], hide_index=True, width="stretch",
+                 column_config={k: t(zh, en) for k, zh, en in ingest_view.SUPERSEDE_COLUMNS})
+    if v["note"]:
+        st.warning(v["note"])
+    if not st.button(t("替代并导入", "Supersede and import"), type="primary", key="supersede",
+                     disabled=not lake_writable(),
+                     help=t("旧批次移至归档（_archive/imports/，可恢复），本文件作为新批次导入。",
+                            "The old batch moves to the archive (_archive/imports/, restorable); this file is "
+                            "imported as a new batch.")):
+        return False
+    try:
+        return commit(staged, supersede=found)
+    except ImportRefused as e:  # the lake changed since the check
+        st.error(ingest_view.problems_headline(e.problems, lang))
+        st.dataframe(ingest_view.problem_table(e.problems, lang), hide_index=True, width="stretch")
+        return False
+
+
+def batch_list(lang: str) -> None:
+    """Every batch of the lake, active and withdrawn (who imported it, when, the file, the rows, its status),
+    and a picker with the withdraw / restore buttons, for any batch, in any session."""
+    t = Translator(lang)
+    listed = state.model(ingest_view.batches, lake=str(state.data_dir()), lang=lang)
+    done = st.session_state.pop("batch_action", None)
+    with st.expander(t("批次：已导入、已撤回", "Batches: imported and withdrawn"), expanded=bool(done)):
+        if done:
+            st.success(ingest_view.batch_action(*done, lang))
+        if listed["table"].empty:
+            st.caption(t("尚无导入的批次。", "No batch has been imported yet."))
+            return
+        st.dataframe(listed["table"], hide_index=True, width="stretch", column_config={
+            k: st.column_config.TextColumn(t(zh, en), width="large" if k == "rows" else None)
+            for k, zh, en in ingest_view.BATCH_COLUMNS})
+        labels = {b: label for b, label, _ in listed["choices"]}
+        status = {b: s for b, _, s in listed["choices"]}
+        pick = st.selectbox(t("选择批次", "Choose a batch"), list(labels), format_func=labels.__getitem__,
+                            key="w_batch")
+        c1, c2 = st.columns(2)
+        writable = lake_writable()
+        action = None
+        if c1.button(t("↩️ 撤回该批次", "↩️ Withdraw this batch"), key="batch_withdraw",
+                     disabled=status.get(pick) != "active" or not writable,
+                     help=t("移至归档（_archive/imports/），各页面不再显示；文件不删除，可恢复。",
+                            "Moves it to the archive (_archive/imports/): no page shows it; nothing is deleted, it "
+                            "can be restored.")):
+            action = "withdraw"
+        if c2.button(t("⤴️ 恢复该批次", "⤴️ Restore this batch"), key="batch_restore",
+                     disabled=status.get(pick) != "withdrawn" or not writable,
+                     help=t("从归档移回数据湖；若其项目已被重新导入则不能恢复。",
+                            "Moves it back from the archive; refused if its projects were imported again.")):
+            action = "restore"
+        if action is None:
+            return
+        try:
+            (withdraw if action == "withdraw" else restore)(pick)
+        except (WithdrawRefused, RestoreRefused, ValueError) as e:
+            st.error(str(e))
+            return
+        st.session_state["batch_action"] = (action, pick)
+        st.rerun()

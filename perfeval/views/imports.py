@@ -1,6 +1,7 @@
 """The import page's model, as pure functions: what it shows of an upload (`checked`: the problems as a
 table and as a CSV a person can open in Excel beside the workbook, or what the upload holds and a preview of
-each table), of the imports this session made and withdrew, and of the lake's batches, in words.
+each table), of the imports this session made and withdrew, of the lake's batches (active and withdrawn, with
+who imported them and when) and of an upload that would supersede batches (`superseding`), in words.
 
 The page (app_pages/import.py) only lays these out; perfeval.data.imports.ingest reads, checks and writes, and
 perfeval.ui.upload calls it (cached per file and lake version).
@@ -13,7 +14,8 @@ from typing import Iterable
 import pandas as pd
 
 from perfeval.data import schema
-from perfeval.data.imports.batches import list_batches
+from perfeval.data.imports.batches import all_batches
+from perfeval.data.imports.folders import LOCAL_WHO
 from perfeval.data.validation.problems import Problem
 from perfeval.text.i18n import Translator
 
@@ -82,25 +84,103 @@ def not_real_kinds(frames: dict[str, pd.DataFrame]) -> list[str]:
     return sorted(kinds - {"report", "import"})
 
 
-def batches(q, *, lake: str, lang: str) -> pd.DataFrame:
-    """The page model of the import page's list of batches: `batches_table` of the lake's imported batches (read
-    from its folders, not through ``q``: a batch's folder is the lake's own layout). Cached per lake version,
-    which an import or a withdrawal changes."""
-    return batches_table(list_batches(lake), lang)
+BATCH_COLUMNS = (("batch", "批次", "Batch"), ("status", "状态", "Status"), ("when", "导入时间", "Imported"),
+                 ("who", "导入人", "By"), ("file", "上传文件", "File"), ("rows", "内容", "Rows"))
+
+
+def batches(q, *, lake: str, lang: str) -> dict:
+    """The page model of the import page's list of batches: every batch the lake has had, active and withdrawn
+    (read from its folders, not through ``q``: a batch's folder is the lake's own layout), as ``table``
+    (`batches_table`) and as ``choices`` for the withdraw / restore picker: (batch id, label, status). Cached per
+    lake version, which an import, a withdrawal or a restore changes."""
+    infos = all_batches(lake)
+    table = batches_table(infos, lang)
+    choices = tuple((b.id, f"{b.id} · {row['status']} · {row['file'] or '—'}", b.status)
+                    for b, row in zip(infos, table.to_dict("records")))
+    return {"table": table, "choices": choices}
+
+
+def _when(iso: str) -> str:
+    """``2026-11-22T23:53:22`` → ``2026-11-22 23:53``."""
+    return iso[:16].replace("T", " ") if iso else ""
+
+
+def who_label(who: str, lang: str) -> str:
+    """Who imported or withdrew a batch: the recorded name; 本机 / local for the local default; 未记录 / not
+    recorded for a batch written before manifests."""
+    t = Translator(lang)
+    if not who:
+        return t("未记录", "not recorded")
+    return t("本机", "local") if who == LOCAL_WHO else who
+
+
+def status_label(b, lang: str) -> str:
+    """有效 / 已撤回（who, when）/ 已被 <id> 替代 (active / withdrawn / superseded by <id>)."""
+    t = Translator(lang)
+    if b.status == "active":
+        return t("有效", "active")
+    if b.superseded_by:
+        return t(f"已被批次 {b.superseded_by} 替代", f"superseded by batch {b.superseded_by}")
+    by = "，".join(x for x in (who_label(b.withdrawn_by, lang) if b.withdrawn_by else "", _when(b.withdrawn_at)) if x)
+    by_en = ", ".join(x for x in (who_label(b.withdrawn_by, lang) if b.withdrawn_by else "", _when(b.withdrawn_at)) if x)
+    return t("已撤回" + (f"（{by}）" if by else ""), "withdrawn" + (f" ({by_en})" if by_en else ""))
 
 
 def batches_table(infos, lang: str) -> pd.DataFrame:
-    """The lake's imported batches (perfeval.data.imports.batches.BatchInfo, newest first) as rows: the batch id, when
-    it was imported (from its id, ``YYYYMMDD-HHMMSS-…``; empty for an id named otherwise), the uploaded
-    file and what it holds."""
-    import re
+    """The lake's batches (perfeval.data.imports.batches.BatchInfo, newest first) as rows: the batch id, its status
+    (`status_label`), when it was imported (its manifest, else its id ``YYYYMMDD-HHMMSS-…``; empty for an id named
+    otherwise), who imported it (`who_label`), the uploaded file and what it holds."""
+    rows = [{"batch": b.id, "status": status_label(b, lang), "when": _when(b.when), "who": who_label(b.who, lang),
+             "file": b.file or "、".join(b.uploads), "rows": rows_summary(b.rows, lang)} for b in infos]
+    return pd.DataFrame(rows, columns=[c for c, _, _ in BATCH_COLUMNS])
 
+
+def batch_action(action: str, batch_id: str, lang: str) -> str:
+    """The line saying a batch was withdrawn or restored from the list."""
+    t = Translator(lang)
+    if action == "withdraw":
+        return t(f"批次 {batch_id} 已撤回：已移至归档，各页面不再显示，可恢复。",
+                 f"Batch {batch_id} was withdrawn: moved to the archive, no page shows it; it can be restored.")
+    return t(f"批次 {batch_id} 已恢复，各页面重新显示其数据。", f"Batch {batch_id} was restored: every page shows its "
+             "data again.")
+
+
+SUPERSEDE_COLUMNS = (("batch", "批次", "Batch"), ("file", "上传文件", "File"), ("when", "导入时间", "Imported"),
+                     ("who", "导入人", "By"), ("document", "来源文档", "Document"), ("project", "项目编号", "Project"),
+                     ("name", "项目名称", "Name"), ("in_file", "新文件中", "In the new file"))
+
+
+def superseding(offer, filename: str, lang: str) -> dict:
+    """What the page says of a supersede offer (perfeval.data.imports.ingest.Superseding) for an upload whose
+    keys the lake already holds: ok (it may be confirmed), headline, table (one row per project of each batch
+    it would withdraw: the batch, its file, when and by whom it was imported, its document, the project and
+    whether the new file holds it), note (the projects withdrawn with their batch although the new file does
+    not hold them, or None) and refusals (why it cannot, one line each)."""
+    t = Translator(lang)
     rows = []
-    for b in infos:
-        m = re.match(r"^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-", b.id)
-        when = f"{m[1]}-{m[2]}-{m[3]} {m[4]}:{m[5]}" if m else ""
-        rows.append({"batch": b.id, "when": when, "file": "、".join(b.uploads), "rows": rows_summary(b.rows, lang)})
-    return pd.DataFrame(rows, columns=["batch", "when", "file", "rows"])
+    for b in offer.batches:
+        doc = "；".join(f"{title}（{src}）" if title else src for src, title in b.documents) if lang == "zh" else \
+            "; ".join(f"{title} ({src})" if title else src for src, title in b.documents)
+        for p in b.projects:
+            rows.append({"batch": b.id, "file": b.file, "when": _when(b.when), "who": who_label(b.who, lang),
+                         "document": doc, "project": p.project_id, "name": p.name,
+                         "in_file": t("是", "yes") if p.in_upload else t("否：将一并撤回", "no: withdrawn too")})
+    table = pd.DataFrame(rows, columns=[c for c, _, _ in SUPERSEDE_COLUMNS])
+    gone = [p.project_id for b in offer.batches for p in b.projects if not p.in_upload]
+    n, ids = len(offer.batches), t("、", ", ").join(offer.batch_ids)
+    return {
+        "ok": offer.ok,
+        "headline": t(f"「{filename}」中的项目已在数据湖中（批次 {ids}）。可以用本文件替代：旧批次移至归档（可恢复），"
+                      "本文件作为新批次导入，两步一次完成。",
+                      f"The projects of “{filename}” are already in the lake (batch{'es' if n > 1 else ''} {ids}). "
+                      "This file can supersede them: the old batch moves to the archive (it can be restored) and "
+                      "this file is imported as a new batch, in one step."),
+        "table": table,
+        "note": (t(f"注意：新文件中没有项目 {'、'.join(gone)}，替代后它们随旧批次一并撤回。",
+                   f"Note: the new file does not hold project{'s' if len(gone) > 1 else ''} {', '.join(gone)}: "
+                   "superseding withdraws them with the old batch.") if gone else None),
+        "refusals": [t(zh, en) for zh, en in offer.refusals],
+    }
 
 
 def checked(staged, lang: str) -> dict:

@@ -95,7 +95,8 @@ def test_every_command_takes_data_before_or_after_it():
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     assert {"summary", "validate", "sql", "dictionary"} <= set(sub.choices)
-    positional = {"sql": ["SELECT 1"], "import": ["x.xlsx"], "template": ["t.xlsx"], "withdraw": ["b1"]}  # required
+    positional = {"sql": ["SELECT 1"], "import": ["x.xlsx"], "template": ["t.xlsx"], "withdraw": ["b1"],
+                  "restore": ["b1"]}  # required
     for name, p in sub.choices.items():
         assert "--data" in p._option_string_actions, name
         args = parser.parse_args(["--data", "/x", name] + positional.get(name, []))

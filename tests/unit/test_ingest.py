@@ -358,7 +358,7 @@ def test_the_batch_appears_with_one_rename_and_no_reader_sees_half_of_it(lake, m
     batch = ingest.commit(staged, lake)
     # just before the rename: everything written in a hidden folder the lake does not read
     assert seen["tmp"] == lake.resolve() / "imports" / f".{batch.id}.tmp"
-    assert seen["staged"] == ["_upload/findings.csv", "documents.parquet", "findings.parquet"]
+    assert seen["staged"] == ["_upload/findings.csv", "batch.json", "documents.parquet", "findings.parquet"]
     assert not any(seen["tmp"] in p.parents for p in seen["files"])
     assert seen["findings"] == findings_before
     # after it: the whole batch, no temporary folder left

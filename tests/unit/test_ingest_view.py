@@ -74,10 +74,21 @@ def test_batches_table():
 
     from perfeval.data.imports.batches import BatchInfo
 
-    infos = [BatchInfo("20261122-235322-edd32a", pathlib.Path("x"), {"projects": 1, "budget": 2}, ["南山.xlsx"]),
-             BatchInfo("hand-made", pathlib.Path("y"), {}, [])]
+    infos = [BatchInfo("20261122-235322-edd32a", pathlib.Path("x"), {"projects": 1, "budget": 2}, ["南山.xlsx"],
+                       who="futian", when="2026-11-22T23:53:22", file="南山.xlsx"),
+             BatchInfo("hand-made", pathlib.Path("y"), {}, [], status="withdrawn", withdrawn_by="本机/local",
+                       withdrawn_at="2026-11-23T08:00:00"),
+             BatchInfo("20261120-000000-aaaaaa", pathlib.Path("z"), {}, ["a.csv"], status="withdrawn",
+                       who="本机/local", when="2026-11-20T00:00:00", superseded_by="20261122-235322-edd32a")]
     df = ingest_view.batches_table(infos, "zh")
-    assert df.iloc[0].to_dict() == {"batch": "20261122-235322-edd32a", "when": "2026-11-22 23:53", "file": "南山.xlsx",
+    assert df.iloc[0].to_dict() == {"batch": "20261122-235322-edd32a", "status": "有效", "when": "2026-11-22 23:53",
+                                    "who": "futian", "file": "南山.xlsx",
                                     "rows": ingest_view.rows_summary({"projects": 1, "budget": 2}, "zh")}
     assert df.iloc[1]["when"] == "" and df.iloc[1]["rows"] == "没有数据行"
+    assert df.iloc[1]["who"] == "未记录" and df.iloc[1]["status"] == "已撤回（本机，2026-11-23 08:00）"
+    assert df.iloc[2]["status"] == "已被批次 20261122-235322-edd32a 替代" and df.iloc[2]["file"] == "a.csv"
+    en = ingest_view.batches_table(infos, "en")
+    assert list(en["status"]) == ["active", "withdrawn (local, 2026-11-23 08:00)",
+                                  "superseded by batch 20261122-235322-edd32a"]
+    assert list(en["who"]) == ["futian", "not recorded", "local"]
     assert ingest_view.batches_table([], "en").empty

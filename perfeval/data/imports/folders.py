@@ -1,12 +1,17 @@
 """Where an imported batch lives in the lake: ``<lake>/imports/<id>/`` (`IMPORTS_DIR`) with the upload kept
-byte-identical under ``_upload/`` (`UPLOAD_DIR`), the batch ids (`new_batch_id`, `check_batch_id`), and the
-lock (`locked`, ``imports/.lock``) under which one commit or withdrawal at a time changes ``imports/``.
+byte-identical under ``_upload/`` (`UPLOAD_DIR`) and its manifest ``batch.json`` (`MANIFEST`: who imported it,
+when, the file, the rows per table, the batches it superseded; `write_manifest`, `read_manifest`), the batch
+ids (`new_batch_id`, `check_batch_id`), the lock (`locked`, ``imports/.lock``) under which one commit,
+withdrawal or restore at a time changes ``imports/``, and the archive a withdrawn batch moves to
+(`ARCHIVE`, ``_archive/imports/<id>/``).
 """
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import fcntl
+import json
+import os
 import pathlib
 import re
 import secrets
@@ -15,6 +20,9 @@ from perfeval.data import schema
 
 IMPORTS_DIR = "imports"
 UPLOAD_DIR = "_upload"
+ARCHIVE = pathlib.PurePath("_archive", "imports")
+MANIFEST = "batch.json"   # not a data file: the lake reads .csv and .parquet only
+LOCAL_WHO = "本机/local"   # who imported, withdrew or restored when the caller names no one
 _BATCH_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
 
 
@@ -41,3 +49,32 @@ def locked(imports: pathlib.Path):
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def fsync(path: pathlib.Path) -> None:
+    """Flush a file or a folder to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_manifest(folder: pathlib.Path, *, batch: str, who: str, when: dt.datetime, file: str,
+                   rows: dict[str, int], supersedes: list[str] | tuple[str, ...] = ()) -> pathlib.Path:
+    """Write ``<folder>/batch.json`` (the batch's folder before it is placed) and flush it."""
+    path = folder / MANIFEST
+    record = {"id": batch, "who": who or LOCAL_WHO, "when": when.isoformat(timespec="seconds"), "file": file,
+              "rows": dict(rows), "supersedes": list(supersedes)}
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    fsync(path)
+    return path
+
+
+def read_manifest(folder: pathlib.Path) -> dict:
+    """The batch's manifest, or {} for a batch written before manifests (or one that cannot be read)."""
+    try:
+        record = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}

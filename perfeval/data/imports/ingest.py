@@ -27,10 +27,36 @@ Which module holds what:
 - ``perfeval.data.imports.folders``  ``imports/<id>/``, batch ids, the lock;
 - ``perfeval.data.imports.ingest``        `commit` (the typed Parquet files, fsync, the one rename), `ImportRefused`,
                                   `Batch`; the names callers use are re-exported here;
-- ``perfeval.data.imports.template``      `template_workbook`.
+- ``perfeval.data.imports.template``      `template_workbook`;
+- ``perfeval.data.imports.batches``       listing, withdrawing and restoring batches, the supersede journal.
+
+**Manifest.** Every batch gets ``imports/<id>/batch.json`` (perfeval.data.imports.folders.write_manifest): who
+imported it (``who``, a name the caller passes; ``本机/local`` by default), when, the file, the rows per table and
+the batches it superseded.
+
+**Scope.** `commit` takes the caller's `Scope` (perfeval.data.gate; everything by default) and refuses, writing
+nothing, an upload with a project whose region code the scope does not cover (the upload's own projects rows,
+or the lake's for a project it only adds rows to), naming the project, its region code, sheet and row.
+
+**Superseding.** An upload whose rows repeat keys of the lake (a corrected workbook imported again) is refused
+by `stage` with one problem per row. `supersede_offer` says whether it may replace the batches that hold those
+rows instead: every repeated key must lie in an imported batch (never in a bundled report, the demonstration
+data, another tool's files or a compacted file: each such row refuses the offer, in both languages), the
+upload must have no other problem, it must pass every check against the lake without those batches, and no row
+outside them may depend on a project or document of theirs that the upload does not bring again. The offer
+names the batches, their files, who imported them and when, their documents and projects (and which projects
+the upload does not hold: they are withdrawn too). `commit(..., supersede=offer)` checks the offer again under
+the lock against the lake as it is, then, as one operation: writes the new batch into ``imports/.<id>.tmp/``,
+writes the journal ``imports/.supersede-<id>.json`` (new id, old ids), moves each old batch to
+``_archive/imports/`` (perfeval.data.imports.batches.archive_move, byte-identical, noted as superseded by the new
+one), renames the new batch into place and deletes the journal. A failure at any step undoes what was done (the
+old state); a crash leaves the journal, and the next import, withdrawal, restore or listing under the lock
+finishes it (new batch placed: the new state) or undoes it (not placed: the old state)
+(perfeval.data.imports.batches.recover).
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pathlib
 import shutil
@@ -41,12 +67,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from perfeval.data import schema
+from perfeval.data.gate import Scope
+from perfeval.data.imports import batches
 from perfeval.data.imports.folders import (
     IMPORTS_DIR,
+    LOCAL_WHO,
     UPLOAD_DIR,
     check_batch_id,
+    fsync,
     locked,
     new_batch_id,
+    write_manifest,
 )
 from perfeval.data.imports.reading import IMPORT_TABLES
 from perfeval.data.imports.staging import (
@@ -55,16 +86,19 @@ from perfeval.data.imports.staging import (
     against_lake,
     batch_document,
     lake_version,
+    project_ids_of,
     sorted_problems,
     stage,
 )
 from perfeval.data.imports.template import template_workbook
-from perfeval.data.validation.checks import Checked
+from perfeval.data.validation.checks import Checked, key_strings
+from perfeval.data.validation.cross import cross_check
+from perfeval.data.validation.files import display_path
 from perfeval.data.validation.problems import Problem, problem
 
-__all__ = ["IMPORTS_DIR", "UPLOAD_DIR", "IMPORT_TABLES", "ARROW_TYPES", "Batch", "ImportContext", "ImportRefused",
-           "Staged", "arrow_table", "check_batch_id", "commit", "locked", "new_batch_id", "stage",
-           "template_workbook"]
+__all__ = ["IMPORTS_DIR", "UPLOAD_DIR", "IMPORT_TABLES", "ARROW_TYPES", "LOCAL_WHO", "Batch", "ImportContext",
+           "ImportRefused", "Staged", "SupersededBatch", "SupersededProject", "Superseding", "arrow_table",
+           "check_batch_id", "commit", "locked", "new_batch_id", "stage", "supersede_offer", "template_workbook"]
 
 ARROW_TYPES = {"VARCHAR": pa.string(), "DOUBLE": pa.float64(), "INTEGER": pa.int32(), "DATE": pa.date32(),
                "BOOLEAN": pa.bool_()}
@@ -127,24 +161,207 @@ def arrow_table(frame: pd.DataFrame, table: str) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=t.column_names)
 
 
-def _fsync(path: pathlib.Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+# ------------------------------------------------------------------------------------------ superseding
+@dataclass(frozen=True)
+class SupersededProject:
+    project_id: str
+    name: str
+    in_upload: bool     # False: the upload does not hold it, it is withdrawn with its batch
 
 
-def commit(staged: Staged, lake: str | os.PathLike, *, batch: str | None = None) -> Batch:
+@dataclass(frozen=True)
+class SupersededBatch:
+    """A batch a superseding import would withdraw: its id, file, who imported it and when (its manifest;
+    empty without one), its documents (source, title) and its projects."""
+
+    id: str
+    file: str
+    who: str
+    when: str
+    documents: tuple[tuple[str, str], ...]
+    projects: tuple[SupersededProject, ...]
+
+
+@dataclass(frozen=True)
+class Superseding:
+    """`supersede_offer`'s answer: the batches the upload would replace, or why it cannot (``refusals``,
+    (Chinese, English) pairs)."""
+
+    batches: tuple[SupersededBatch, ...] = ()
+    refusals: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.batches) and not self.refusals
+
+    @property
+    def batch_ids(self) -> tuple[str, ...]:
+        return tuple(b.id for b in self.batches)
+
+    def problems(self, filename: str) -> list[Problem]:
+        """The refusals as problems of the whole upload."""
+        return [Problem(filename, None, None, None, "supersede_refused", zh, en) for zh, en in self.refusals]
+
+
+class _LakeWithout(ImportContext):
+    """The lake as an upload's context, without the files of some batch folders (those it would replace)."""
+
+    def __init__(self, root, project_ids, extra, without: list[pathlib.Path]):
+        super().__init__(root, project_ids, extra)
+        self.without = without
+
+    def files(self) -> list[pathlib.Path]:
+        if self._files is None:
+            self._files = [p for p in super().files() if not any(p.is_relative_to(f) for f in self.without)]
+        return self._files
+
+
+def _refusal(root: pathlib.Path, path: pathlib.Path | None, shown: str, t: schema.Table, row: dict) -> tuple[str, str]:
+    """Why a lake row the upload repeats cannot be superseded: it is not in an imported batch."""
+    rel = str(path.relative_to(root)) if path is not None else shown
+    source = str(row.get("source") or "")
+    kind = schema.data_kind(source) if source else ""
+    pid = row.get("project_id")
+    if t.name == "projects":
+        what_zh, what_en = f"项目 {pid}", f"project {pid}"
+    elif pid:
+        what_zh, what_en = f"项目 {pid} 的{t.zh}（{t.name}）", f"the {t.name} rows of project {pid}"
+    else:
+        what_zh, what_en = f"{t.zh}（{t.name}）{source}", f"{t.name} {source}"
+    if kind == "report":
+        return (f"{what_zh}属于随附的评价报告 {source}（{rel}），导入的数据不能替代它；新项目请使用新的项目编号",
+                f"{what_en} belongs to the bundled report {source} ({rel}): an import never supersedes it; give a "
+                "new project its own project_id")
+    if pathlib.PurePath(rel).name.startswith("compacted-"):
+        return (f"{what_zh}已被合并（compact）进 {rel}，不能被替代", f"{what_en} was merged into {rel} (compact): it "
+                "cannot be superseded")
+    return (f"{what_zh}（{rel}，来源 {source or '—'}）不属于任何导入批次，不能被替代",
+            f"{what_en} ({rel}, source {source or '—'}) is not in an imported batch: it cannot be superseded")
+
+
+def _described(root: pathlib.Path, batch: str, upload_projects: set[str]) -> SupersededBatch:
+    folder = root / IMPORTS_DIR / batch
+    info = next((b for b in batches.list_batches(root) if b.id == batch), None)
+    docs: tuple[tuple[str, str], ...] = ()
+    if (folder / "documents.parquet").exists():
+        d = pq.read_table(folder / "documents.parquet", columns=["source", "title"]).to_pylist()
+        docs = tuple((r["source"] or "", r["title"] or "") for r in d)
+    names: dict[str, str] = {}
+    if (folder / "projects.parquet").exists():
+        names = {r["project_id"]: r["name"] or "" for r in
+                 pq.read_table(folder / "projects.parquet", columns=["project_id", "name"]).to_pylist()}
+    ids = set(names) or set(batches.project_regions(root, folder))
+    projects = tuple(SupersededProject(pid, names.get(pid, ""), pid in upload_projects) for pid in sorted(ids))
+    return SupersededBatch(batch, info.file if info else "", info.who if info else "", info.when if info else "",
+                           docs, projects)
+
+
+def supersede_offer(staged: Staged, lake: str | os.PathLike) -> Superseding | None:
+    """Whether the upload may replace the batches holding the rows whose keys it repeats (see the module
+    docstring); None when it repeats no key of the lake. Reads the lake, writes nothing."""
+    if not any(p.code == "duplicate_key_lake" for p in staged.problems):
+        return None
+    root = pathlib.Path(lake).resolve()
+    targets = list(staged.targets)
+    extra = {"documents": [staged.document]} if staged.document is not None else {}
+    context = ImportContext(root, project_ids_of(targets), extra)
+    shown = {display_path(p): p for p in context.files()}
+    old: list[str] = []
+    refusals: list[tuple[str, str]] = []
+    for c in targets:
+        if not len(c.frame):
+            continue
+        mine = set(key_strings(c.frame, c.table))
+        for lc in context.lake_rows(c.table.name):
+            if not len(lc.frame):
+                continue
+            hit = lc.frame[key_strings(lc.frame, c.table).isin(mine).to_numpy()]
+            if not len(hit):
+                continue
+            path = shown.get(lc.file)
+            batch = batches.batch_of(root, path) if path is not None else None
+            if batch is not None:
+                old += [batch] if batch not in old else []
+                continue
+            for row in hit.drop_duplicates([k for k in ("project_id", "source") if k in hit.columns]
+                                           ).to_dict("records"):
+                r = _refusal(root, path, lc.file, c.table, row)
+                refusals += [r] if r not in refusals else []
+    others = [p for p in staged.problems if p.code != "duplicate_key_lake"]
+    if others:
+        refusals.append((f"文件还有 {len(others)} 处其他问题，请先改正", f"the file has {len(others)} other "
+                         f"problem{'' if len(others) == 1 else 's'}: fix {'it' if len(others) == 1 else 'them'} first"))
+    upload_projects = set()
+    for c in targets:
+        if c.table.name == "projects":
+            upload_projects |= {v for v in c.frame["project_id"].tolist() if isinstance(v, str)}
+    described = tuple(_described(root, b, upload_projects) for b in sorted(old))
+    if refusals or not old:
+        return Superseding(described, tuple(refusals))
+    without = [root / IMPORTS_DIR / b for b in old]
+    left = cross_check(targets, _LakeWithout(root, project_ids_of(targets), extra, without))
+    for p in left[:10]:
+        refusals.append((f"替代批次 {'、'.join(sorted(old))} 后仍有问题：{p.location()} {p.message_zh}",
+                         f"with batch{'es' if len(old) > 1 else ''} {', '.join(sorted(old))} superseded, still: "
+                         f"{p.location()} {p.message_en}"))
+    sources = set()
+    for c in targets + ([staged.document] if staged.document is not None else []):
+        if c.table.name == "documents":
+            sources |= {v for v in c.frame["source"].tolist() if isinstance(v, str)}
+    for b in sorted(old):
+        deps = batches.dependants(root, b, also=tuple(x for x in old if x != b),
+                                  provided_projects=frozenset(upload_projects), provided_sources=frozenset(sources))
+        if deps:
+            refusals.append((f"其他数据依赖批次 {b} 中而新文件没有的项目或来源，请先撤回它们：" + "；".join(deps),
+                             f"other rows depend on projects or sources of batch {b} that the new file does not "
+                             "hold; withdraw them first: " + "; ".join(deps)))
+    return Superseding(described, tuple(refusals))
+
+
+def _scope_problems(staged: Staged, root: pathlib.Path, scope: Scope, old: list[str]) -> list[Problem]:
+    """The upload's projects (and those of the batches it supersedes) whose region code ``scope`` does not
+    cover, each named with its sheet and row where the upload holds it."""
+    if scope.regions is None:
+        return []
+    where: dict[str, tuple[str, int | None, str | None]] = {}
+    for c in staged.targets:
+        if c.table.name == "projects":
+            for pid, code, row in zip(c.frame["project_id"], c.frame["region_code"], c.frame["row_"]):
+                if isinstance(pid, str):
+                    where[pid] = (c.file, int(row), code if isinstance(code, str) else None)
+    others = project_ids_of(staged.targets) - set(where)
+    regions = {pid: code for pid, (_, _, code) in where.items()}
+    regions.update(batches.project_regions(root, None, others) if others else {})
+    for b in old:
+        regions.update({k: v for k, v in batches.project_regions(root, root / IMPORTS_DIR / b).items()
+                        if k not in regions})
+    allowed = "、".join(scope.prefixes) or "—"
+    out = []
+    for pid, code in batches.outside_scope(scope, regions):
+        file, row, _ = where.get(pid, (staged.filename, None, None))
+        out.append(Problem(file, row, "region_code", code, "out_of_scope",
+                           f"项目 {pid} 的地区代码 {code or '（空）'} 不在您的权限范围（{allowed}）内，不能导入",
+                           f"project {pid}'s region code {code or '(empty)'} is outside your scope "
+                           f"({', '.join(scope.prefixes) or '—'}): it cannot be imported", "projects"))
+    return out
+
+
+def commit(staged: Staged, lake: str | os.PathLike, *, batch: str | None = None,
+           supersede: Superseding | None = None, scope: Scope = Scope.everything(), who: str = LOCAL_WHO) -> Batch:
     """Write a staged upload as the batch ``<lake>/imports/<id>`` (see the module docstring).
 
-    ``batch``: another id than the one `stage` made (its filled sources follow). Raises
-    `ImportRefused` if the upload has problems, or has them now against the lake as it is (re-checked
-    if the lake's files changed since `stage`, if ``lake`` is another lake, or under another id);
-    ValueError for a malformed id; FileNotFoundError if ``lake`` is not a folder.
+    ``batch``: another id than the one `stage` made (its filled sources follow). ``supersede``: the offer
+    (`supersede_offer`) the person confirmed: the batches it names are withdrawn in the same operation; it is
+    made again against the lake as it is and must name the same batches. ``scope``: the caller's (a project
+    outside it refuses the upload). ``who``: the name the manifest records. Raises `ImportRefused` if the
+    upload has problems, or has them now against the lake as it is (re-checked if the lake's files changed
+    since `stage`, if ``lake`` is another lake, or under another id), or lies outside ``scope``; ValueError
+    for a malformed id; FileNotFoundError if ``lake`` is not a folder.
     """
-    if not staged.ok:
+    if supersede is None and not staged.ok:
         raise ImportRefused(staged.problems)
+    if supersede is not None and not supersede.ok:
+        raise ImportRefused(staged.problems + supersede.problems(staged.filename))
     root = pathlib.Path(lake).resolve()
     if not root.is_dir():
         raise FileNotFoundError(f"没有数据湖目录 / no lake folder: {root}")
@@ -153,18 +370,33 @@ def commit(staged: Staged, lake: str | os.PathLike, *, batch: str | None = None)
     imports = root / IMPORTS_DIR
     imports.mkdir(exist_ok=True)
     with locked(imports):
+        batches.recover(root)
         changed = batch != staged.batch or str(root) != staged.lake or lake_version(root) != staged.lake_version
         if batch != staged.batch:
             staged = _restamp(staged, batch)
-        if changed:
+        old: list[str] = []
+        if supersede is not None:
+            now = supersede_offer(staged, root)
+            if now is None or not now.ok or now.batch_ids != supersede.batch_ids:
+                raise ImportRefused((now.problems(staged.filename) if now is not None and now.refusals else []) + [
+                    Problem(staged.filename, None, None, None, "supersede_changed",
+                            "数据湖在检查后已变化，要替代的批次不同了：请重新检查后再确认",
+                            "the lake changed since the check and the batches to supersede are not the same: "
+                            "check the file again, then confirm")])
+            old = list(now.batch_ids)
+        elif changed:
             problems = against_lake(staged.targets, staged.document, root, batch, staged.filename)
             if problems:
                 raise ImportRefused(sorted_problems(problems, [c.file for c in staged.targets]))
+        outside = _scope_problems(staged, root, scope, old)
+        if outside:
+            raise ImportRefused(outside)
         final = imports / batch
         if final.exists():
             raise ImportRefused([problem(staged.filename, None, None, batch, "batch_exists")])
         tmp = imports / f".{batch}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)  # left by a commit of this id that crashed (we hold the lock)
+        journal = None
         try:
             (tmp / UPLOAD_DIR).mkdir(parents=True)
             for name, frame in staged.frames.items():
@@ -173,15 +405,25 @@ def commit(staged: Staged, lake: str | os.PathLike, *, batch: str | None = None)
                 pq.write_table(table, path, compression="zstd")
                 if not pq.read_table(path).equals(table):
                     raise OSError(f"{path}: the rows read back differ from those written")
-                _fsync(path)
+                fsync(path)
             upload = tmp / UPLOAD_DIR / staged.filename
             upload.write_bytes(staged.data)
-            _fsync(upload)
-            _fsync(tmp / UPLOAD_DIR)
-            _fsync(tmp)
-            os.rename(tmp, final)  # the one step readers can see
+            fsync(upload)
+            fsync(tmp / UPLOAD_DIR)
+            write_manifest(tmp, batch=batch, who=who, when=dt.datetime.now(), file=staged.filename,
+                           rows=staged.rows, supersedes=old)
+            fsync(tmp)
+            if old:
+                journal = batches.write_journal(root, batch, old)
+                for b in old:
+                    batches.archive_move(root, b, who=who, superseded_by=batch)
+            os.rename(tmp, final)  # the one step readers can see (with the moves just before it)
+            if journal is not None:
+                journal.unlink()
         except BaseException:
+            if journal is not None and journal.exists():
+                batches.recover(root)  # undo the moves (or finish, if the new batch was placed)
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        _fsync(imports)
+        fsync(imports)
     return Batch(batch, final, dict(staged.rows))
