@@ -25,6 +25,8 @@ Commands (each takes ``--data PATH``, the lake folder; default $PERFEVAL_DATA, e
     restore ID                       move a withdrawn batch back (refused if its projects were imported again)
     deck [OUT.pptx] [--project ID] [--lang] [filters]
                                      the overview's 10-slide deck, or one project's (perfeval.decks)
+    log [--since T] [--until T] [--user U] [--action A] [--json]
+                                     the audit log, oldest first (administrators; perfeval.cli.log)
     demo [--out DIR] [--seed N]      rewrite the demonstration portfolio's Parquet files (default: the
                                      bundled data/demo/; perfeval.data.demo.portfolio)
 
@@ -67,6 +69,7 @@ import sys
 from typing import Callable
 
 from perfeval.cli.common import CliUserError, command_user, data_path, permitted
+from perfeval.cli.log import log_call
 
 Command = tuple[Callable[[argparse._SubParsersAction], argparse.ArgumentParser | None],
                 Callable[[argparse.Namespace], int]]
@@ -79,6 +82,7 @@ def _commands() -> list[Command]:
     openpyxl, the demo generator)."""
     from perfeval.cli.audit import add_audit_parser, audit_command
     from perfeval.cli.deck import add_deck_parser, deck_command
+    from perfeval.cli.log import add_log_parser, log_command
     from perfeval.cli.metrics import add_metrics_parser, metrics_command
     from perfeval.cli.imports import (
         add_batches_parser,
@@ -121,6 +125,7 @@ def _commands() -> list[Command]:
         (add_restore_parser, restore_command),
         (add_deck_parser, deck_command),
         (add_demo_parser, demo_command),
+        (add_log_parser, log_command),
     ]
 
 
@@ -157,6 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.data = data_path(getattr(args, "data", None))
+    return log_call(args, argv, _run)  # every call, who made it and its exit status in the audit log
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the parsed command as its user (``--as``), if that user may; the exit status."""
     try:
         args.user = command_user(args.as_user)
     except CliUserError as e:
