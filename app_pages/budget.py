@@ -7,7 +7,7 @@ Deep link: ``budget?project=<project_id>`` focuses on one project; ``&target=95`
 import streamlit as st
 
 from perfeval.text import glossary as terms
-from perfeval.ui import common, plot, project_focus, state
+from perfeval.ui import common, payments, plot, project_focus, state
 from perfeval.views import budget, capped
 
 t = state.tr()
@@ -130,6 +130,7 @@ else:
                  column_config={c: label for c, label in labels.items() if c in pay["table"].columns})
     if pay["note"]:
         st.caption(pay["note"])
+payments.draw(pid)  # paid / pending / not reported, by fund source
 if pay["lines"] is not None:
     with st.expander(t("支付明细", "Payment lines")):
         st.dataframe(pay["lines"], hide_index=True, width="stretch", column_config={

@@ -98,13 +98,12 @@ SCORECARD = Link(t(terms.SCORECARD), display_text=t(terms.OPEN))
 # the columns the tables share (each table has some of them)
 COLS = {"rank": Num(t(terms.RANK)), "exec_pct": t("预算执行率", "Execution"), "per_wan": v["per_wan"],
         "sat_pct": t(terms.SATISFACTION), "year": Num(t(terms.YEAR), format="%d"),
-        "reported_grade": t(terms.GRADE), "reported_total_score": Num(t(terms.SCORE), format="%.2f")}
+        "reported_grade": t(terms.GRADE), "reported_total_score": t(terms.SCORE)}
 
 
 def table(df, **config) -> None:
     """``df`` across the page, its columns labelled by `COLS` and ``config`` (of those it has)."""
-    st.dataframe(df, hide_index=True, width="stretch",
-                 column_config={k: c for k, c in {**COLS, **config}.items() if k in df.columns})
+    common.table(df, column_config={k: c for k, c in {**COLS, **config}.items() if k in df.columns})
 
 
 st.subheader(t("排名", "Ranking"))
@@ -118,7 +117,7 @@ else:
 st.caption(v["ranking_note"])
 st.subheader(t("同类百分位与离群值", "Percentile among peers and outliers"))
 plot.chart(v["percentiles"])
-st.caption(v["percentiles_note"])
+st.caption(v["percentiles_note"] + (" " + v["shared_note"] if v["shared_note"] else ""))
 if v["outliers"]:
     st.markdown(v["outliers"])
 else:

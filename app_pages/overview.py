@@ -22,21 +22,20 @@ for items, helps in zip(v["kpis"], v["kpi_help"]):
 st.caption(v["grades"])
 
 st.subheader(t("项目排名", "Ranked projects"))
-st.dataframe(
+common.table(
     v["table"],
-    hide_index=True, width="stretch",
     column_config={
         "rank": st.column_config.NumberColumn(t(terms.RANK)),
         "name": st.column_config.TextColumn(t(terms.PROJECT), width="large"),
         "link": st.column_config.LinkColumn(t(terms.DETAILS), display_text=t(terms.OPEN)),
         "region": t(terms.REGION),
-        "category": t(terms.CATEGORY),
-        "reported_total_score": st.column_config.NumberColumn(t(terms.SCORE), format="%.2f"),
-        "reported_grade": t(terms.GRADE),
+        "category_s": t(terms.CATEGORY),
+        "score_s": st.column_config.TextColumn(t(terms.SCORE), alignment="right"),
+        "grade_s": t(terms.GRADE),
         "budget_s": st.column_config.TextColumn(t(terms.BUDGET_WAN), alignment="right"),
         "spent_s": st.column_config.TextColumn(t("支出（万元）", "Spent (10k CNY)"), alignment="right"),
         "execution_s": st.column_config.TextColumn(t(terms.EXECUTION), alignment="right"),
-        "evaluator_type": t("评价方式", "Evaluator"),
+        "evaluator_s": t("评价方式", "Evaluator"),
         "audit": st.column_config.TextColumn(t("复核发现", "Audit findings"),
                                              help=t("🔴 错误 🟠 警告 🔵 提示（报告数值复核）",
                                                     "🔴 errors 🟠 warnings 🔵 notes (audit of the report's numbers)")),

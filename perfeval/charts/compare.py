@@ -15,6 +15,7 @@ from perfeval.text import glossary as terms
 from perfeval.text.i18n import Translator
 
 # A qualitative palette readable on a projector (8 units at most are compared).
+MISSING_FILL = "#eaeef2"  # the grey of a heat-map cell that is not reported (its text says 未披露)
 PALETTE = ("#2f81f7", "#d29922", "#1a7f37", "#cf222e", "#8250df", "#0e8a9e", "#bc4c00", "#6e7781")
 
 
@@ -80,20 +81,28 @@ def percentile_heatmap(df: pd.DataFrame, t: Translator) -> go.Figure:
     for r in df[["unit_label", "measure_label", "percentile", "outlier", "value_text"]].to_dict("records"):
         if pd.notna(r["unit_label"]) and pd.notna(r["measure_label"]):  # a missing label matches nothing
             first.setdefault((r["unit_label"], r["measure_label"]), r)
-    text = []
-    for u in units:
+    text = []  # a cell without a percentile is drawn grey underneath (gaps below), never in a colour
+    z = grid.to_numpy(dtype="float64", copy=True)
+    for i, u in enumerate(units):
         row = []
-        for m in measures:
+        for j, m in enumerate(measures):
             r = first.get((u, m))
-            if r is None or pd.isna(r["percentile"]):
+            if r is not None and fmt.is_not_reported(r["value_text"]):
+                z[i, j] = np.nan  # a value not reported has no percentile, whatever was computed
+            if r is None or pd.isna(r["percentile"]) or np.isnan(z[i, j]):
                 row.append(fmt.not_reported(t.lang) if r is None or r["value_text"] in ("", None)
                            else str(r["value_text"]))
                 continue
             mark = {"low": " ▼", "high": " ▲"}.get(r["outlier"], "")
             row.append(f"P{r['percentile']:.0f}{mark}<br>{r['value_text']}")
         text.append(row)
-    fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(dtype="float64"), x=measures, y=units, text=text, texttemplate="%{text}",
+    gaps = np.where(np.isnan(z), 1.0, np.nan)
+    fig = go.Figure()
+    if not np.isnan(gaps).all():  # 未披露 cells: a grey layer under the percentiles (one rule for missing)
+        fig.add_trace(go.Heatmap(z=gaps, x=measures, y=units, zmin=0, zmax=1, showscale=False, hoverinfo="skip",
+                                 colorscale=[[0, MISSING_FILL], [1, MISSING_FILL]]))
+    fig.add_trace(go.Heatmap(
+        z=z, x=measures, y=units, text=text, texttemplate="%{text}",
         zmin=0, zmax=100, colorscale=[[0, "#f8d7da"], [0.5, "#fff8e1"], [1, "#d1f0d9"]],
         colorbar=dict(title=t("百分位", "percentile"), ticksuffix=""), hoverongaps=False,
         hovertemplate="%{y} · %{x}<br>" + t("百分位", "percentile") + " %{z:.0f}<extra></extra>",

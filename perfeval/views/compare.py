@@ -210,6 +210,7 @@ def build(q, *, filters: Filters, lang: str, links: Links, mode: str, year: int 
                              sat_pct=_pct_text(shown["satisfaction"], lang),
                              per_wan=_num_text(shown["outcome_per_wan"], lang),
                              score=[fmt.score(x, lang) for x in shown["reported_total_score"]],
+                             reported_grade=fmt.texts(shown["reported_grade"], lang),
                              link=links.many("project", "project", shown["project_id"]))
         v["ranking"] = table[["rank", "display_name", "region_short", "year", "score", "reported_grade",
                               "exec_pct", "per_wan", "sat_pct", "link"]]
@@ -241,6 +242,9 @@ def build(q, *, filters: Filters, lang: str, links: Links, mode: str, year: int 
     view["measure_label"] = [short_labels.get(m, key_labels.get(m, m)) for m in view["measure"]]
     view["value_text"] = [fmt_value[m](x) for m, x in zip(view["measure"], view["value"])]
     view = view.set_index("unit").loc[[u for u in chosen if u in set(view["unit"])]].reset_index()
+    # partly disclosed units: the heat map shows the measures at least one of them reports, and says which
+    # measures none reports and which each one leaves out (rather than rows of 未披露)
+    view, v["shared_note"] = _shared_measures(view, lang)
     v["percentiles"] = charts.spec(charts_compare.percentile_heatmap(view, t))
     peers_n = len(peers)
     peer_word = _unit_word(mode, t) if mode == "districts" else t("同类别项目", "projects of the same categories")
@@ -270,11 +274,42 @@ def build(q, *, filters: Filters, lang: str, links: Links, mode: str, year: int 
         for u in chosen:
             mine = chosen_projects[chosen_projects["region_code"] == u].sort_values(["year", "project_id"])
             v["drill"][u] = mine.assign(exec_pct=_pct_text(mine["execution_rate"], lang),
+                                        reported_total_score=fmt.scores(mine["reported_total_score"], lang),
+                                        reported_grade=fmt.texts(mine["reported_grade"], lang),
                                         link=links.many("project", "project", mine["project_id"]))[
                 ["display_name", "year", "category", "reported_total_score", "reported_grade", "exec_pct", "link"]]
             ids = list(mine["project_id"])[:compare.MAX_UNITS]
             v["drill_links"][u] = links.to("compare", projects=",".join(ids)) if len(ids) >= compare.MIN_UNITS else None
     return v
+
+
+def _shared_measures(view: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, str | None]:
+    """The heat map's rows without the measures no chosen unit reports, and the sentence that names those and,
+    per unit, the measures shown that it does not report (None when every unit reports every measure)."""
+    t = Translator(lang)
+    if view.empty:
+        return view, None
+    has = view["value"].notna()
+    reported = set(view.loc[has, "measure"])
+    label = {m: str(lbl).replace("<br>", "") for m, lbl in zip(view["measure"], view["measure_label"])}
+    sep = "、" if lang == "zh" else ", "
+    nobody = [label[m] for m in dict.fromkeys(view["measure"]) if m not in reported]
+    kept = view[view["measure"].isin(reported)]
+    parts = []
+    if nobody:
+        parts.append(t("所选对象均未披露：" + sep.join(nobody) + "（不列出）", "None of the chosen reports: "
+                       + sep.join(nobody) + " (not shown)"))
+    shared = [label[m] for m in dict.fromkeys(kept["measure"])
+              if kept.loc[kept["measure"] == m, "value"].notna().all()]
+    for unit, part in kept.groupby("unit_label", sort=False):
+        lacks = [label[m] for m in dict.fromkeys(part.loc[part["value"].isna(), "measure"])]
+        if lacks:
+            parts.append(t(f"{unit} 未披露：" + sep.join(lacks), f"{unit} does not report " + sep.join(lacks)))
+    if not parts:
+        return kept, None
+    head = (t("共同披露：" + sep.join(shared), "Reported by all: " + sep.join(shared)) if shared
+            else t("所选对象没有共同披露的指标", "The chosen units share no reported measure"))
+    return kept, ("；" if lang == "zh" else "; ").join([head, *parts]) + t("。", ".")
 
 
 def _outlier_notes(view: pd.DataFrame, long: pd.DataFrame, fmt_value: dict, t: Translator) -> list[str]:

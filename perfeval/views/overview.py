@@ -53,7 +53,12 @@ def ranked(q, *, filters: Filters, lang: str, links: Links) -> dict:
         rank=range(1, len(top) + 1),
         region=[region_label(r) for r in top.to_dict("records")],
         link=links.many("project", "project", top["project_id"]),
-        # missing money reads 未披露, not "None" (st.dataframe shows nulls as None)
+        # missing money reads 未披露, not "None" (st.dataframe shows nulls as None); so do a missing score,
+        # grade and category (issue 18)
+        score_s=fmt.scores(top["reported_total_score"], lang),
+        grade_s=fmt.texts(top["reported_grade"], lang),
+        category_s=fmt.texts(top["category"], lang),
+        evaluator_s=fmt.texts(top["evaluator_type"], lang),
         budget_s=[fmt.number(x, 2, lang) for x in top["budget"]],
         spent_s=[fmt.number(x, 2, lang) for x in top["spent"]],
         execution_s=[fmt.pct(x, lang) for x in top["execution_rate"]],
@@ -62,8 +67,8 @@ def ranked(q, *, filters: Filters, lang: str, links: Links) -> dict:
     )
     # The audit runs in Python per project (≈18 ms each): on the page only while the viewer sees few projects.
     audited = len(q("project_list")) <= AUDIT_MAX_PROJECTS
-    columns = ["rank", "name", "link", "region", "category", "reported_total_score", "reported_grade",
-               "budget_s", "spent_s", "execution_s", "evaluator_type", "audit", "data"]
+    columns = ["rank", "name", "link", "region", "category_s", "score_s", "grade_s",
+               "budget_s", "spent_s", "execution_s", "evaluator_s", "audit", "data"]
     if audited:
         counts = scorecard.audit_frames(q)["counts"]
         table["audit"] = [scorecard.findings_label(r, lang)
