@@ -203,6 +203,9 @@ def test_sign_in_attempts_are_rate_limited(signin_proxy):
     assert statuses.count(401) <= 31 + 80 // 5  # the burst, and what the rate lets through meanwhile
     log = (signin_proxy.run_dir / "logs" / "error.log").read_text(errors="replace")
     assert "password mismatch" in log and "limiting requests" in log
+    # the limit is per address and user name: another person behind the same address still signs in
+    assert http_get(signin_proxy.url + "/", headers=basic("tianjin"))[0] == 200
+    assert http_get(signin_proxy.url + "/", headers=basic("futian", "guess"))[0] == 429
 
 
 def _tls_get(proxy, path, headers):
