@@ -235,3 +235,19 @@ def test_a_user_the_provider_knows_but_the_users_file_does_not_sees_nothing(oidc
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert "未授权" in main
     assert not [s for s in SEEDS.values() if s in page.content()]
+
+
+def test_a_world_readable_secrets_file_is_refused(provider, tmp_path_factory, page):
+    port = free_port()
+    folder = tmp_path_factory.mktemp("oidc-secrets-open") / "private"
+    env = _secrets(folder, port, provider.url, mode=0o644)
+    app = AppProcess(port=port, log_dir=tmp_path_factory.mktemp("oidc-app-open"), extra_env=env).start()
+    try:
+        page.goto(app.url + "/", timeout=TIMEOUT)
+        _wait_app(page)
+        main = page.locator('[data-testid="stMain"]').inner_text()
+        assert "secrets.toml" in main and "0644" in main
+        assert page.get_by_role("button", name="登录").count() == 0
+        assert not [s for s in SEEDS.values() if s in page.content()]
+    finally:
+        app.stop()
