@@ -31,7 +31,7 @@ SECRET_NAMES = re.compile(r"(^|/)(secrets\.toml|\.?htpasswd|.*\.(?:key|pem|p12|p
 def is_placeholder(value: str) -> bool:
     """A value that is plainly not a secret: empty, an example marker, or a template filled in at run time."""
     v = value.strip()
-    return (not v or v.startswith(("<", "{", "${", "$", "%(")) or "{" in v
+    return (not v or v.startswith(("<", "{", "${", "$", "%(")) or "{" in v or not v.strip(".…")
             or bool(re.search(r"(?i)change[-_ ]?me|example|placeholder|x{3,}|\*{3,}|your[-_ ]|dummy|not[-_ ]a[-_ ]secret",
                               v)))
 
@@ -72,7 +72,7 @@ def test_the_scanner_finds_what_it_looks_for():
     # placeholders and code are not secrets
     for fine in ('cookie_secret = "CHANGE-ME-random-64-hex-characters"', 'client_secret = "<from the provider>"',
                  'cookie_secret = "{secrets.token_hex(32)}"', 'password = ""', 'token = "xxxx"',
-                 "text.count('$6$')", 'client_secret = "your-client-secret"'):
+                 "text.count('$6$')", 'client_secret = "your-client-secret"', 'cookie_secret = "…"'):
         assert findings(fine) == [], fine
 
 
