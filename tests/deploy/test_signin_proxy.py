@@ -177,20 +177,27 @@ def test_a_user_nginx_knows_but_the_app_does_not_sees_nothing(signin_proxy):
     assert any("未授权" in t for t in run.texts)
 
 
-def test_the_header_is_believed_only_from_the_configured_proxy(secrets_dir, app, tmp_path_factory):
-    # straight to the app, not through nginx: the header a client sends names nobody ...
-    direct = probe.run_page(app.url, "project", headers={"X-Perfeval-User": "admin"})
-    # (the app trusts 127.0.0.1, where this test runs: the port must be reachable by the proxy only, which
-    # is why the replicas bind to 127.0.0.1; docs/security.md)
-    assert not direct.exceptions
-    # ... and an app that trusts another address than the proxy's believes no header at all
+def test_the_header_is_believed_only_from_the_configured_proxy(secrets_dir, tmp_path_factory):
+    # An app that trusts another address than the one connecting believes no identity header at all. (The
+    # app of the other tests trusts 127.0.0.1, where nginx and this test run: whoever can connect from a
+    # trusted address can name anyone, which is why the replicas listen on 127.0.0.1 only; docs/security.md.)
     other = AppProcess(log_dir=tmp_path_factory.mktemp("signin-proxy-elsewhere"),
                        extra_env={"PERFEVAL_AUTH": str(secrets_dir / "auth-elsewhere.toml")}).start()
+    ng = None
     try:
         for headers in ({"X-Perfeval-User": "admin"}, {"X-Perfeval-User": "futian"}):
             run = probe.run_page(other.url, "project", headers=headers)
             assert not run.exceptions and seeds_shown(run) == set()
+        # nor the header of a real nginx that signed the user in, when nginx is not the trusted address
+        if Nginx.available():
+            ng = Nginx([other.port], tmp_path_factory.mktemp("signin-nginx-elsewhere"),
+                       htpasswd=secrets_dir / "htpasswd").start()
+            run = probe.run_page(ng.url, "project", headers=basic("futian"))
+            assert not run.exceptions and seeds_shown(run) == set()
+            assert any("未授权" in t for t in run.texts)
     finally:
+        if ng is not None:
+            ng.stop()
         other.stop()
 
 
