@@ -5,7 +5,7 @@ import pathlib
 import streamlit as st
 
 from perfeval.pages import PAGES, SECTIONS
-from perfeval.ui import sidebar, state
+from perfeval.ui import audit, sidebar, state
 
 HERE = pathlib.Path(__file__).parent
 
@@ -16,6 +16,8 @@ t = state.tr()
 nav_pages: dict[str, list] = {t(*title): [] for title in SECTIONS.values()}
 hidden = []
 for pg in PAGES:
+    if pg.admin_only and not audit.is_admin():
+        continue  # not routed: its URL is "page not found" to everyone else
     section = t(*SECTIONS[pg.section])
     if pg.default:
         # the overview is served at the root and, for links and bookmarks, at /overview too (a default
@@ -31,4 +33,8 @@ nav_pages[t(*SECTIONS[PAGES[0].section])] += hidden
 nav = st.navigation(nav_pages)
 current = next((pg for pg in PAGES if pg.url == nav.url_path), PAGES[0])
 sidebar.render(filters=current.has_filters)
+# a page view with its filters (the URL's): as asked for, then as the page left them if they changed (after
+# st.stop or st.rerun nothing more runs: that page's filters are logged at the start of the next run)
+audit.page_view(current.url)
 nav.run()
+audit.page_view(current.url)

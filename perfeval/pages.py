@@ -26,6 +26,7 @@ class Page:
     draws_charts: bool = True     # the time-to-first-chart measures and tests skip a page that draws none
     has_filters: bool = True      # the sidebar's filters apply (app.py shows only the language switch otherwise)
     default: bool = False         # served at the root too
+    admin_only: bool = False      # routed for administrators only (app.py); others get no such page
 
     @property
     def file(self) -> str:
@@ -49,6 +50,8 @@ PAGES: tuple[Page, ...] = (
     Page("satisfaction", "满意度", "Satisfaction", "🙂", "analysis", takes_project=True),
     # an upload is checked and written whatever the filters are (they stay in the session and the URL)
     Page("import", "数据导入", "Import data", "📥", "data", draws_charts=False, has_filters=False),
+    # who did what (perfeval.auth.audit_log): administrators only
+    Page("audit_log", "审计日志", "Audit log", "🛡️", "data", draws_charts=False, has_filters=False, admin_only=True),
 )
 
 

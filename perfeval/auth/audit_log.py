@@ -50,8 +50,9 @@ ENV = "PERFEVAL_AUDIT_LOG"
 
 ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "page_view", "import", "supersede", "withdraw", "restore",
            "download", "cli")
-# ok: done; refused: the app said no (bad upload, out of scope, withdrawal refused); failed: it broke
-OUTCOMES = ("ok", "refused", "failed")
+# ok: done; refused: the app said no (bad upload, out of scope, withdrawal refused); failed: it broke;
+# started: an action that changes the lake, before it runs (its result follows in a second entry)
+OUTCOMES = ("ok", "refused", "failed", "started")
 FIELDS = ("id", "time", "user", "role", "action", "params", "rows", "client", "outcome", "message")
 
 MAX_TEXT = 4000          # a longer text in params (a CLI's SQL, say) is cut, and says by how much

@@ -28,7 +28,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "cli": ("命令行", "Command line"),
 }
 OUTCOMES: dict[str, tuple[str, str]] = {"ok": ("完成", "Done"), "refused": ("被拒绝", "Refused"),
-                                        "failed": ("失败", "Failed")}
+                                        "failed": ("失败", "Failed"), "started": ("开始", "Started")}
 # role → (中文, English): perfeval.auth.users.ROLES (a test holds them equal)
 ROLES: dict[str, tuple[str, str]] = {"admin": ("管理员", "administrator"), "leader": ("领导", "leader"),
                                      "district": ("区县", "district"), "viewer": ("访客", "viewer")}
