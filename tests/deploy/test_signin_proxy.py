@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import re
 import ssl
 import time
 import stat
@@ -19,7 +20,7 @@ import urllib.request
 import pytest
 
 from deploy import probe
-from deploy.cluster import AppProcess, Nginx, http_get
+from deploy.cluster import LOCATIONS, AppProcess, Nginx, http_get, render_site
 from tests.browser.pages import FT, SEEDS, TJ, TS
 
 PASSWORDS = {"futian": "ft-correct-horse", "tianjin": "tj-battery-staple", "intruder": "in-password",
@@ -115,6 +116,30 @@ def signin_proxy(app, secrets_dir, tmp_path_factory):
 def seeds_shown(run) -> set[str]:
     text = run.text()
     return {pid for pid, name in SEEDS.items() if name in text}
+
+
+def _location_blocks(text: str) -> dict[str, str]:
+    """{location line: its body} of an nginx config text (blocks without nested braces)."""
+    return {m.group(1).strip(): m.group(2) for m in re.finditer(r"(location[^{]*)\{([^}]*)\}", text)}
+
+
+def test_every_location_sets_the_identity_header_itself(tmp_path):
+    """A location that forgot the header would pass a client's X-Perfeval-User to the app: every one sets it
+    (from $perfeval_user, or empty), and empties X-Forwarded-For."""
+    blocks = _location_blocks(LOCATIONS.read_text(encoding="utf-8"))
+    assert len(blocks) >= 5
+    for where, body in blocks.items():
+        assert re.search(r'proxy_set_header X-Perfeval-User (\$perfeval_user|"");', body), where
+        assert 'proxy_set_header X-Forwarded-For "";' in body, where
+        assert "proxy_pass" in body, where
+    # with a password file, both servers ask for a password and name the user; without, nobody is named
+    cert, key = tmp_path / "c.crt", tmp_path / "c.key"
+    site = render_site([8501], 80, 443, cert, key, tmp_path, htpasswd=tmp_path / "htpasswd")
+    assert site.count(f"auth_basic_user_file {tmp_path / 'htpasswd'};") == 2
+    assert site.count("set $perfeval_user $remote_user;") == 2
+    plain = "\n".join(line.split("#")[0] for line in render_site([8501], 80, 443, cert, key, tmp_path).splitlines())
+    assert "auth_basic_user_file" not in plain and "set $perfeval_user $remote_user" not in plain
+    assert plain.count('set $perfeval_user "";') == 2
 
 
 def test_the_secrets_are_private(secrets_dir):
