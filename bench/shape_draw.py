@@ -70,6 +70,10 @@ def _draw(nodes: list[dict], dg) -> None:
         elif kind in ("checkbox", "toggle"):
             getattr(dg, kind)(a["label"], value=a["value"], help=a["help"], key=a["key"], disabled=a["disabled"],
                               label_visibility=a["label_visibility"])
+        elif kind == "date_input":
+            dg.date_input(a["label"], value=a["value"], min_value=a["min_value"], max_value=a["max_value"],
+                          format=a["format"] or "YYYY/MM/DD", help=a["help"], key=a["key"], disabled=a["disabled"],
+                          label_visibility=a["label_visibility"])
         elif kind == "slider":
             dg.slider(a["label"], min_value=a["min_value"], max_value=a["max_value"], value=a["value"],
                       step=a["step"], format=a["format"], help=a["help"], key=a["key"], disabled=a["disabled"],

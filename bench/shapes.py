@@ -218,6 +218,11 @@ def _element_args(kind: str, node) -> dict | None:
                        accept_new_options=bool(p.accept_new_options), label_visibility=_visibility(p))
     if kind in ("checkbox", "toggle"):
         return _widget(node, value=bool(node.value), label_visibility=_visibility(p))
+    if kind == "date_input":  # one date (the audit log's from / to); a range is not replayed
+        if p.is_range:
+            return None
+        return _widget(node, value=node.value, min_value=node.min, max_value=node.max, format=p.format or None,
+                       label_visibility=_visibility(p))
     if kind == "slider":
         data_type = _enum(p, "data_type")
         if data_type not in ("INT", "FLOAT"):
