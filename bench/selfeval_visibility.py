@@ -4,6 +4,7 @@ on a page. Not part of the test suite (it runs the app's pages with AppTest, abo
 
     python -m bench.selfeval_visibility              # every workbook, real and authored; prints the tables
     python -m bench.selfeval_visibility --json OUT   # also writes the per-figure results
+    python -m bench.selfeval_visibility --doc        # and the tables of docs/selfeval-corpus.md
 
 Per workbook:
 
@@ -138,7 +139,7 @@ def shown_forms(fig: corpus.Figure, yuan: bool) -> list[str]:
 
 
 def ambiguous(form: str) -> bool:
-    """A form too short to count when found elsewhere than in its row, even labelled (0, 1, 5)."""
+    """A form too short to count elsewhere than in its row unless its word comes right before it (0, 1, 5)."""
     return bool(re.fullmatch(r"-?\d", form))
 
 
@@ -265,7 +266,9 @@ def page_texts(pid: str) -> list[PageText]:
             for spec in chart_specs(at):
                 parts += chart_texts(spec)
         exc = "; ".join(str(e.value)[:200] for e in at.exception)
-        out.append(PageText(page, squash("\n".join(parts) + "\n" + "\n".join(rows)), rows, exc))
+        # "¦" keeps the texts of two elements apart (squash drops white space: 100 and a 0 after it stay two)
+        out.append(PageText(page, "¦".join(squash(t) for part in parts + rows for t in str(part).split("\n")),
+                            rows, exc))
     return out
 
 
@@ -275,9 +278,9 @@ LABELS = {"budget_initial": ("预算", "资金", "拨款"), "budget_full": ("预
           "weight": ("分值", "权重"), "total_points": ("总分", "满分"), "total_score": ("总分",)}
 
 
-def labelled(text: str, m: re.Match, kind: str) -> bool:
-    """The figure found at ``m`` is introduced by a word saying what it is (within 16 characters before)."""
-    before = text[max(0, m.start() - 16): m.start()]
+def labelled(text: str, m: re.Match, kind: str, near: int = 16) -> bool:
+    """The figure found at ``m`` is introduced by a word saying what it is (within ``near`` characters)."""
+    before = text[max(0, m.start() - near): m.start()]
     return any(w in before for w in LABELS.get(kind, ()))
 
 
@@ -308,12 +311,11 @@ def shown_on(fig: corpus.Figure, pages: list[PageText], yuan: bool) -> tuple[str
         return None  # a 其中 row (当年财政拨款, 上年结转 …): only its own row shows it, not the project's total
     for p in pages:
         for f in forms:
-            if ambiguous(f):
-                continue
+            near = 2 if ambiguous(f) else 16  # a single digit only right after its word (得分9)
             pattern = r"(?<![\d.])" + re.escape(f) + r"(?![\d%])(?!\.\d)" if re.match(r"^[-≥≤=<>]?\d", f) \
                 else re.escape(f)
             for m in re.finditer(pattern, p.text):
-                if labelled(p.text, m, fig.kind):
+                if labelled(p.text, m, fig.kind, near):
                     return p.page, "page", p.text[max(0, m.start() - 40): m.end() + 40]
     return None
 
@@ -373,8 +375,10 @@ def tables(results: list[dict]) -> str:
             variant = "as published" if r["variant"].endswith("as-published") else "with the rows asked for"
             lines.append(f"| {r['workbook']} | {'real' if real else 'authored'} | {variant} | {r['figures']} | "
                          f"{r['imported']} | {r['shown']} |")
+    variants = ("as-published", "best") if any(r["variant"].endswith("with-asked-rows") for r in results) \
+        else ("as-published",)
     for real in (True, False):
-        for variant in ("as-published", "best"):
+        for variant in variants:
             rs = [r for r in results if r["real"] == real]
             if variant == "as-published":
                 rs = [r for r in rs if r["variant"].endswith("as-published")]
@@ -402,11 +406,39 @@ def missing(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+DOC = ROOT / "docs" / "selfeval-corpus.md"
+BEGIN, END = "<!-- measure: begin (python -m bench.selfeval_visibility --doc) -->", "<!-- measure: end -->"
+
+
+def write_doc(results: list[dict]) -> None:
+    """Replace the tables between the measure's markers in docs/selfeval-corpus.md."""
+    import datetime as dt
+    import subprocess
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    body = "\n\n".join([
+        f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on the working tree at {commit}.",
+        tables(results),
+        "Problems the import reported:\n\n" + ("\n".join(f"- {r['workbook']} ({r['variant']}): {p}"
+                                                         for r in results for p in r["problems"]) or "- none"),
+        "Pages that raised an exception:\n\n" + ("\n".join(f"- {r['workbook']}: {e}" for r in results
+                                                           for e in r["page_errors"]) or "- none"),
+        "Every figure not shown:\n\n" + missing(results)])
+    text = DOC.read_text(encoding="utf-8")
+    head, rest = text.split(BEGIN)
+    _, tail = rest.split(END)
+    DOC.write_text(head + BEGIN + "\n" + body + "\n" + END + tail, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", help="write the per-figure results here")
+    ap.add_argument("--doc", action="store_true", help="write the tables into docs/selfeval-corpus.md")
     args = ap.parse_args(argv)
     results = measure_all()
+    if args.doc:
+        write_doc(results)
     print(tables(results))
     print()
     for r in results:
