@@ -54,7 +54,8 @@ else:
     st.dataframe(v["table"], hide_index=True, width="stretch", column_config={
         "short_name": t(terms.PROJECT), "metric": t("指标", "Metric"), "period": t("期间", "Period"),
         "value_s": t("数值", "Value"), "per_wan_s": t("每万元支出", "Per 10k CNY spent"),
-        "basis_s": t("支出口径", "Spending basis"), "per_10k_s": t("每万人", "Per 10 000 residents")})
+        "basis_s": t("支出口径", "Spending basis"), "per_10k_s": t("每万人", "Per 10 000 residents"),
+        "source_s": t("来源类型", "Source kind")})
     st.caption(v["table_note"])
     if v["capped_note"]:
         st.caption(v["capped_note"])

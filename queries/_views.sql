@@ -26,6 +26,17 @@ CREATE VIEW metrics AS SELECT * FROM base_metrics;
 CREATE VIEW vendor_aliases AS SELECT * FROM base_vendor_aliases;
 CREATE VIEW grade_bands AS SELECT * FROM base_grade_bands;
 
+-- Whether the rows of document ``src`` may feed an evaluation's scores and audit (queries audit_*, scorecard_*):
+-- an evaluation (documents.source_type evaluation_report / self_evaluation / finance_evaluation, the list of
+-- perfeval.data.schema.EVALUATION_SOURCE_TYPES, a test keeps them equal) or a document that does not say its
+-- kind (demonstration, generated and older imported data); never a press or statistics release, an audit or
+-- the catalogue, whose figures are shown with their kind and never scored. Read from base_documents: a row's
+-- kind does not depend on who looks.
+CREATE MACRO scored_source(src) AS coalesce(src NOT IN (
+    SELECT source FROM base_documents
+    WHERE source_type IS NOT NULL
+      AND source_type NOT IN ('evaluation_report', 'self_evaluation', 'finance_evaluation')), true);
+
 -- A total that is only known when every part is: sum(x) over n rows if x is given on all n, else NULL
 -- (a partial sum would understate it; docs/scoring.md). n is count(*), or count(<key>) under an outer join.
 CREATE MACRO complete_sum(x, n) AS CASE WHEN count(x) = n THEN sum(x) END;

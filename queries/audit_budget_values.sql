@@ -9,7 +9,7 @@
 WITH b AS (
     SELECT *, coalesce(adjusted_budget, initial_budget) AS budget_row
     FROM budget
-    WHERE $project_id IS NULL OR project_id = $project_id
+    WHERE ($project_id IS NULL OR project_id = $project_id) AND scored_source(source)
 ), g AS (
     SELECT project_id,
            CASE WHEN grouping(year) = 0 THEN 'year:' || year

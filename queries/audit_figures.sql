@@ -7,12 +7,12 @@
 SELECT project_id, figure_id, kind, figure, scope, label, value, unit, coalesce(qualifier, 'exact') AS qualifier,
        quote, note
 FROM figures
-WHERE $project_id IS NULL OR project_id = $project_id
+WHERE ($project_id IS NULL OR project_id = $project_id) AND scored_source(source)
 UNION ALL
 SELECT project_id, survey_id || '.satisfaction_rate', 'derived', 'satisfaction_rate', 'survey:' || survey_id,
        coalesce(name, '满意度调查') || ' 满意度', satisfaction_rate, '%', 'exact', quote, 'surveys table'
 FROM surveys
-WHERE ($project_id IS NULL OR project_id = $project_id)
+WHERE ($project_id IS NULL OR project_id = $project_id) AND scored_source(source)
   AND satisfaction_rate IS NOT NULL
   AND n_very_satisfied IS NOT NULL AND n_satisfied IS NOT NULL AND n_neutral IS NOT NULL
   AND n_dissatisfied IS NOT NULL AND n_very_dissatisfied IS NOT NULL

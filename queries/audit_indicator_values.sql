@@ -16,7 +16,7 @@
 -- reference sees the same numbers) and the walk joins on those numbers rather than on (project, code).
 WITH i AS MATERIALIZED (
     SELECT row_number() OVER () AS id, project_id, code, parent_code, level, weight, reported_score
-    FROM indicators WHERE $project_id IS NULL OR project_id = $project_id
+    FROM indicators WHERE ($project_id IS NULL OR project_id = $project_id) AND scored_source(source)
 ), link AS MATERIALIZED (
     -- a node and its parent node (followed only within the project)
     SELECT c.id, p.id AS parent

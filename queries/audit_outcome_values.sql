@@ -6,7 +6,7 @@
 --   average_rate   metric:<key>           mean of the yearly values (e.g. a three-year average decline)
 -- Values in the metric's own unit (rates as fractions). approximate = a value carries 约/近/余.
 WITH o AS (
-    SELECT * FROM outcomes WHERE $project_id IS NULL OR project_id = $project_id
+    SELECT * FROM outcomes WHERE ($project_id IS NULL OR project_id = $project_id) AND scored_source(source)
 ), per_year AS (
     SELECT project_id, metric_key, year,
            CASE WHEN count(*) = 1 THEN max(value) END AS value,

@@ -8,7 +8,7 @@
 --                                 items whose status reads 已完成…, 未开工…, 已(初步)验收/验收合格, 未(初步)验收
 -- approximate = some item carries a qualifier (约/近/余).
 WITH o AS (
-    SELECT * FROM outputs WHERE $project_id IS NULL OR project_id = $project_id
+    SELECT * FROM outputs WHERE ($project_id IS NULL OR project_id = $project_id) AND scored_source(source)
 ), g AS (
     SELECT project_id,
            CASE WHEN grouping(subproject_id) = 0 THEN 'subproject:' || subproject_id

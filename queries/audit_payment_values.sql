@@ -3,7 +3,7 @@
 -- One row per project × figure × scope (scope: total, subproject:<id>). Amounts in 万元.
 -- payment_total and payment_subtotal are the same sum (reports call a sub-project's sum 小计).
 WITH p AS (
-    SELECT * FROM payments WHERE $project_id IS NULL OR project_id = $project_id
+    SELECT * FROM payments WHERE ($project_id IS NULL OR project_id = $project_id) AND scored_source(source)
 ), g AS (
     SELECT project_id,
            CASE WHEN grouping(subproject_id) = 0 THEN 'subproject:' || subproject_id ELSE 'total' END AS scope,

@@ -7,7 +7,7 @@
 --   scale5_rate        the 5-level score (100/80/60/40/20 % per level) averaged over the responses
 WITH s AS (
     SELECT *, n_very_satisfied + n_satisfied + n_neutral + n_dissatisfied + n_very_dissatisfied AS n_all
-    FROM surveys WHERE $project_id IS NULL OR project_id = $project_id
+    FROM surveys WHERE ($project_id IS NULL OR project_id = $project_id) AND scored_source(source)
 )
 SELECT project_id, x.figure AS figure, 'survey:' || survey_id AS scope, x.value AS value, x.inputs AS inputs,
        x.inputs_zh AS inputs_zh, 'surveys: ' || survey_id AS rows, false AS approximate

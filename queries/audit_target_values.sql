@@ -7,12 +7,12 @@ SELECT project_id, 'target_value' AS figure, 'target:' || target_id AS scope, ta
        printf('target %s', target_id) AS inputs, printf('目标 %s 的目标值', target_id) AS inputs_zh,
        'targets: ' || target_id AS rows, false AS approximate
 FROM targets
-WHERE ($project_id IS NULL OR project_id = $project_id) AND target_value IS NOT NULL
+WHERE ($project_id IS NULL OR project_id = $project_id) AND scored_source(source) AND target_value IS NOT NULL
 UNION ALL
 SELECT project_id, 'target_actual', 'target:' || target_id, actual_value,
        printf('actual of %s', target_id), printf('目标 %s 的实际值', target_id), 'targets: ' || target_id, false
 FROM targets
-WHERE ($project_id IS NULL OR project_id = $project_id) AND actual_value IS NOT NULL
+WHERE ($project_id IS NULL OR project_id = $project_id) AND scored_source(source) AND actual_value IS NOT NULL
 UNION ALL
 SELECT project_id, 'subproject_count', 'total', CAST(count(*) AS DOUBLE), printf('%d sub-projects', count(*)),
        printf('子项目表中 %d 个', count(*)), 'subprojects: ' || string_agg(subproject_id, ', ' ORDER BY subproject_id), false

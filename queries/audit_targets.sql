@@ -4,5 +4,5 @@
 SELECT project_id, target_id, year, name, unit, operator, target_value, actual_value, stated_met,
        indicator_code, target_text, actual_text
 FROM targets
-WHERE $project_id IS NULL OR project_id = $project_id
+WHERE ($project_id IS NULL OR project_id = $project_id) AND scored_source(source)
 ORDER BY project_id, target_id

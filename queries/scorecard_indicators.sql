@@ -7,5 +7,5 @@ SELECT i.project_id, i.code, i.parent_code, i.level, i.name, i.name_en, i.weight
        r.rule_type, r.params, r.inputs, r.basis, r.note AS rule_note, r.source AS rule_source
 FROM indicators i
 LEFT JOIN indicator_rules r ON r.project_id = i.project_id AND r.code = i.code
-WHERE $project_id IS NULL OR i.project_id = $project_id
+WHERE ($project_id IS NULL OR i.project_id = $project_id) AND scored_source(i.source)
 ORDER BY i.project_id, coalesce(i.sort_order, 0), i.code

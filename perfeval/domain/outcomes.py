@@ -206,9 +206,10 @@ def verdict_text(verdict: dict, lang: str = "zh") -> str:
 
 
 # ----------------------------------------------------------------------------------------- page pieces
-CATEGORY_ORDER = ("拦截", "劝阻", "止付返还", "宣传", "案件", "队伍", "数据", "建设", "服务")
+# the metric catalogue's categories (schema: metrics.category), in the order the outcomes page shows them
+CATEGORY_ORDER = ("拦截", "劝阻", "止付返还", "打击", "宣传", "案件", "队伍", "数据", "建设", "服务")
 CATEGORY_EN = {"拦截": "Interception", "劝阻": "Dissuasion", "止付返还": "Stop-payment and refunds",
-               "宣传": "Awareness", "案件": "Cases", "队伍": "Staff", "数据": "Data", "建设": "Build", "服务": "Service"}
+               "打击": "Arrests and cases solved", "宣传": "Awareness", "案件": "Cases", "队伍": "Staff", "数据": "Data", "建设": "Build", "服务": "Service"}
 
 
 def category_label(category: str, lang: str = "zh") -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from perfeval.charts import base as charts
 from perfeval.charts import outcomes as charts_outcomes
+from perfeval.data import schema
 from perfeval.domain import outcomes
 from perfeval.domain.survey import missing
 from perfeval.text.i18n import Translator
@@ -55,8 +56,9 @@ def figures(q, *, filters: Filters, project_id: str | None, categories: tuple, l
     card_groups: [(category label, rows of up to CARDS_PER_ROW cards)] (cards: `outcomes.cards`' dicts), empty
     when there are more than MAX_CARD_PROJECTS projects; card_notes: captions under the cards; trends: the
     trend chart's spec (or None) and trends_note its legend; table: the normalised figures (short_name,
-    metric, period, value_s, per_wan_s, basis_s, per_10k_s; no short_name for one project) and table_note,
-    capped_note (or None) its captions.
+    metric, period, value_s, per_wan_s, basis_s, per_10k_s, source_s = the kind of document each came from,
+    `source_kind`; no short_name for one project) and table_note, capped_note (or None) its captions. Each
+    card's period names its source kind too, and figures of different kinds never share a card.
     """
     t = Translator(lang)
     f, chosen = filters.params(), list(categories)
@@ -67,7 +69,7 @@ def figures(q, *, filters: Filters, project_id: str | None, categories: tuple, l
         shown = q("outcomes_values", **f, project_id=project_id, categories=chosen, limit=n_figures)
     v = {"card_groups": [], "card_notes": []}
     if n_projects <= MAX_CARD_PROJECTS:
-        cards = outcomes.cards(shown, lang, with_project=n_projects > 1)
+        cards = _cards_by_source(shown, lang, with_project=n_projects > 1)
         for cat in [c for c in outcomes.CATEGORY_ORDER if any(k["category"] == c for k in cards)]:
             group = [k for k in cards if k["category"] == cat]
             v["card_groups"].append((outcomes.category_label(cat, lang),
@@ -90,9 +92,43 @@ def figures(q, *, filters: Filters, project_id: str | None, categories: tuple, l
             f"{MAX_CARD_PROJECTS} projects)."))
     v.update(_trends(q, f, project_id, chosen, n_projects > 1, t))
     v.update(_normalised(shown, project_id, t))
+    kinds = list(dict.fromkeys(v["table"]["source_s"])) if len(v["table"]) else []
+    if v["trends"] and len(kinds) > 1:  # the figures' kinds, where they are not all of one
+        v["trends_note"] += t(f" 数值来自：{'、'.join(kinds)}（每个数值的来源类型见下表）。",
+                              f" Figures from: {', '.join(kinds)} (each figure's source kind is in the table below).")
     v["capped_note"] = (capped.note(len(shown), n_figures, "条成效数值", "outcome figures", "按项目编号排在前面",
                                     "the first project ids", lang) if len(shown) < n_figures else None)
     return v
+
+
+def source_kind(source_type, source, lang: str) -> str:
+    """What kind of document a figure came from, in words: its document's ``source_type`` (第三方评价报告, 自评,
+    新闻发布 …, schema.SOURCE_TYPES), else the kind its source says (示例数据 for demo:, 导入数据 for import: …)."""
+    t = Translator(lang)
+    if isinstance(source_type, str) and source_type in schema.SOURCE_TYPES:
+        return t(*schema.SOURCE_TYPES[source_type])
+    kind = schema.data_kind(source) if isinstance(source, str) else ""
+    return {"report": t("评价报告", "evaluation report"), "import": t("导入数据", "imported data"),
+            "demo": t("示例数据", "demonstration data"), "generated": t("测试生成数据", "generated test data")
+            }.get(kind, t("来源未注明", "source not given"))
+
+
+def _cards_by_source(shown, lang: str, with_project: bool) -> list[dict]:
+    """`outcomes.cards` made apart for each kind of source (an evaluation's figures never share a card or a
+    trend with a press release's), each card's period saying the kind: ``2023年 · 第三方评价报告``."""
+    if "source" not in shown.columns or not len(shown):
+        return outcomes.cards(shown, lang, with_project=with_project)
+    kinds = [source_kind(st, so, lang) for st, so in zip(shown.get("source_type", [None] * len(shown)),
+                                                         shown["source"])]
+    out = []
+    for kind in dict.fromkeys(kinds):
+        part = shown[[k == kind for k in kinds]]
+        for card in outcomes.cards(part, lang, with_project=with_project):
+            card["period"] = f"{card['period']} · {kind}" if card["period"] else kind
+            out.append(card)
+    rank = {c: i for i, c in enumerate(outcomes.CATEGORY_ORDER)}
+    out.sort(key=lambda c: rank.get(c["category"], len(rank)))  # stable: within a category, as made
+    return out
 
 
 def _trends(q, f: dict, project_id: str | None, chosen: list, several: bool, t: Translator) -> dict:
@@ -124,8 +160,9 @@ def _normalised(shown, project_id: str | None, t: Translator) -> dict:
         per_10k_s=[t("未披露人口", "population not reported") if outcomes.normalisable(u) and missing(p)
                    else outcomes.normalised_text(v, u, q, lang)
                    for v, u, p, q in zip(norm["per_10k"], norm["unit"], norm["population"], norm["qualifier"])],
+        source_s=[source_kind(r.get("source_type"), r.get("source"), lang) for r in records],
     )
-    cols = ["short_name", "metric", "period", "value_s", "per_wan_s", "basis_s", "per_10k_s"]
+    cols = ["short_name", "metric", "period", "value_s", "per_wan_s", "basis_s", "per_10k_s", "source_s"]
     more = "…" if len(no_pop) > MAX_NAMES else ""
     note = t("“—”为比率、排名、连续天数等不宜折算的指标。每万元支出按报告的实际支出折算（逐年数值用当年支出）；"
              "成效常为全市/全区公安工作的合计，不全是本项目资金所致，折算值仅供横向比较。",

@@ -54,7 +54,9 @@ def test_tianjin_cards_keep_the_qualifiers_and_both_statements(q):
     assert got["拦截涉诈通话"] == ["2,600万余条"]
     assert sorted(got["封堵涉诈域名网址"]) == sorted(["430万余个", "近440万个"])
     assert any("不相加" in note for note in v["card_notes"])
-    assert list(v["table"].columns) == ["metric", "period", "value_s", "per_wan_s", "basis_s", "per_10k_s"]
+    assert list(v["table"].columns) == ["metric", "period", "value_s", "per_wan_s", "basis_s", "per_10k_s", "source_s"]
+    assert set(v["table"]["source_s"]) == {"部门/财政评价"}  # the 天津 report is a 财政重点评价
+    assert all(card["period"].endswith("部门/财政评价") for _, rows in v["card_groups"] for row in rows for card in row)
     assert "未披露人口" in v["table_note"] and v["capped_note"] is None
 
 
