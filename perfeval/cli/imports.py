@@ -14,6 +14,7 @@ import sys
 import time
 
 from perfeval.cli.common import cli_scope, print_problems
+from perfeval.cli.review import print_review, review_json
 from perfeval.data import compact
 from perfeval.data.demo import portfolio as demo
 from perfeval.data.imports.batches import RestoreRefused, WithdrawRefused, all_batches, list_batches, restore, withdraw
@@ -89,8 +90,10 @@ def import_command(args: argparse.Namespace) -> int:
                      "projects": [{"project_id": p.project_id, "name": p.name, "in_file": p.in_upload}
                                   for p in b.projects]} for b in offer.batches],
                 "refused": [{"zh": zh, "en": en} for zh, en in offer.refusals]},
+            **review_json(staged),
         }, ensure_ascii=False, indent=2))
         return 1 if problems else 0
+    print_review(staged, args.limit)  # warnings (never blocking) and new metrics, beside the problems
     if problems:
         print_problems(problems, args.limit)
         print(f"\n✗ {len(problems)} 个问题，未导入任何数据 / {len(problems)} problems: nothing was imported")
