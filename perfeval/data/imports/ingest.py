@@ -367,6 +367,9 @@ def commit(staged: Staged, lake: str | os.PathLike, *, batch: str | None = None,
         raise FileNotFoundError(f"没有数据湖目录 / no lake folder: {root}")
     batch = batch or staged.batch
     check_batch_id(batch)
+    outside = _scope_problems(staged, root, scope, list(supersede.batch_ids) if supersede is not None else [])
+    if outside:  # before anything is created (the lock's file); checked again under the lock
+        raise ImportRefused(outside)
     imports = root / IMPORTS_DIR
     imports.mkdir(exist_ok=True)
     with locked(imports):
