@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from perfeval.charts.base import FONT, NEUTRAL, base_layout
+from perfeval.domain import disclosure
 from perfeval.text import fmt
 from perfeval.text.i18n import Translator
 
@@ -77,6 +78,21 @@ def indicator_treemap(tree: pd.DataFrame, t: Translator, total=None, score_col: 
         hovers.append(f"{r['code']} {name}<br>" + t("分值", "weight") + f" {fmt.score(w, lang)} · "
                       + t("得分", "score") + f" {shown_score} · " + t("得分率", "rate") + f" {fmt.pct(rate, lang)}"
                       + (f"<br>{reason}" if reason else ""))
+    # what the tree leaves out is drawn, grey and named, not left out of the area (an elided branch would read
+    # as if its parent were complete, the unlisted points as if the framework were smaller)
+    cov = disclosure.coverage(tree)
+    gaps = [(code, points) for code, points in cov.elided]
+    if cov.unlisted is not None and cov.unlisted > disclosure.TOL:
+        gaps.append(("__total__", cov.unlisted))
+    for parent, points in gaps:
+        ids.append(f"{parent}__unlisted")
+        parents.append(parent)
+        values.append(float(points))
+        labels.append(t("未列出（未披露）", "not listed (not reported)") + f"<br>{fmt.score(points, lang)} "
+                      + t("分", "pts"))
+        colours.append(fmt.MISSING_COLOR)
+        hovers.append(t(f"报告未列出的指标：{fmt.score(points, lang)} 分（未披露，不按满分或零分计）",
+                        f"indicators the report does not list: {fmt.score(points, lang)} points (not reported)"))
     fig = go.Figure(go.Treemap(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="remainder",
         marker=dict(colors=colours, line=dict(color="white", width=1)), textinfo="label",
@@ -108,10 +124,17 @@ def points_lost_bars(tree: pd.DataFrame, t: Translator) -> go.Figure:
     unknown = tree[tree["is_leaf"] & tree["points_lost_reported"].isna()]
     if unknown.shape[0]:
         title += "<br><sup>" + t("未披露得分：", "score not reported: ") + "、".join(unknown["code"].astype(str)) + "</sup>"
+    cov = disclosure.coverage(tree)
+    if cov.partial:  # what the tree does not list is neither lost nor kept: say so beside the bars
+        unlisted = (cov.unlisted or 0) + sum(p for _, p in cov.elided)
+        title += "<br><sup>" + t(f"部分披露：另有 {fmt.score(unlisted)} 分的指标未列出（未披露）",
+                                 f"partly disclosed: {fmt.score(unlisted, 'en')} points of indicators not listed") + "</sup>"
     if leaves.empty:
-        fig.add_annotation(text=t("各指标均得满分，未失分", "full marks on every indicator: no points lost"),
+        fig.add_annotation(text=(t("列出的指标均得满分（其余未披露）", "full marks on every listed indicator (the rest "
+                                   "not reported)") if cov.partial else
+                                 t("各指标均得满分，未失分", "full marks on every indicator: no points lost")),
                            showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                           font=dict(size=16, color="#1a7f37"))
+                           font=dict(size=16, color=fmt.MISSING_COLOR if cov.partial else "#1a7f37"))
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
         return base_layout(fig, title, height=260)

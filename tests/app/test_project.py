@@ -33,7 +33,9 @@ def test_tianshui_has_no_breakdown_and_says_so():
     assert metric(at, "报告总分") == "82.06"
     assert metric(at, "预算（万元）") == "未披露"
     assert "未披露" in texts(at)
-    assert not at.dataframe  # no level-1 table, and no zeros
+    # no level-1 table, and no zeros (the tables there are the report's outputs and other figures, issue 18)
+    frames = [getattr(d.value, "data", d.value) for d in at.dataframe]
+    assert not [f for f in frames if "score_s" in f.columns or "reported" in f.columns]
 
 
 def test_unknown_project_is_an_error_message_not_a_crash():

@@ -45,9 +45,11 @@ def test_rate_colour_scale():
 def test_treemap_area_is_weight_and_colour_is_score_rate():
     fig = cs.indicator_treemap(tree(), ZH, total=18.94)
     tm = fig.data[0]
-    assert list(tm.ids) == ["__total__", "A", "A1", "A2", "B"]
-    assert list(tm.parents) == ["", "__total__", "A", "A", "__total__"]
-    assert list(tm.values) == [0, 0, 5, 5, 10]  # leaves carry the area (B is a leaf), parents add them up
+    # the tree lists 20 of the framework's 100 points: the other 80 are a grey box "未列出" (issue 18)
+    assert list(tm.ids) == ["__total__", "A", "A1", "A2", "B", "__total____unlisted"]
+    assert list(tm.parents) == ["", "__total__", "A", "A", "__total__", "__total__"]
+    assert list(tm.values) == [0, 0, 5, 5, 10, 80]  # leaves carry the area (B is a leaf), parents add them up
+    assert tm.marker.colors[-1] == "#8c959f" and tm.labels[-1].startswith("未列出（未披露）")
     assert tm.branchvalues == "remainder"
     colours = dict(zip(tm.ids, tm.marker.colors))
     assert colours["B"] == NEUTRAL  # B's score is not reported: grey, not a red zero
@@ -84,6 +86,11 @@ def test_points_lost_when_nothing_is_lost_or_nothing_is_given():
     full = tree_rows(b12=5, c=10)
     full.loc[full["code"] == "A2", "reported_score"] = 5
     fig = cs.points_lost_bars(scoring.score_tree(full, {}), ZH)
+    # the tree lists 20 of 100 points: full marks on what it lists, the rest not reported (issue 18)
+    assert not fig.data and fig.layout.annotations[0].text == "列出的指标均得满分（其余未披露）"
+    assert "另有 80 分的指标未列出" in fig.layout.title.text
+    whole = pd.concat([full, full.assign(code="Z", name="效益", weight=80.0, reported_score=80.0, sort_order=9)])
+    fig = cs.points_lost_bars(scoring.score_tree(whole, {}), ZH)
     assert not fig.data and "未失分" in fig.layout.annotations[0].text
     fig = cs.points_lost_bars(pd.DataFrame(), EN)
     assert "no indicator scores" in fig.layout.annotations[0].text
