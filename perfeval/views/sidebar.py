@@ -1,6 +1,9 @@
 """The sidebar's filter options as a page model (pure): the regions, the years, the categories and the evaluator
-types of the projects the viewer may see."""
+types of the projects the viewer may see; and whether the demonstration data are shown by default
+(`demo_default`)."""
 from __future__ import annotations
+
+from perfeval.data.demo_default import bundled_sources, show_demo_by_default
 
 DEFAULT_YEARS = (2020, 2025)  # the year slider's range when no project is visible
 
@@ -17,3 +20,9 @@ def filter_options(q) -> dict:
         "categories": sorted(opts["category"].dropna().unique()) if len(opts) else [],
         "evaluators": sorted(opts["evaluator_type"].dropna().unique()) if len(opts) else [],
     }
+
+
+def demo_default(q, *, setting: str) -> bool:
+    """Whether the demonstration data are shown by default for this viewer (perfeval.data.demo_default): with
+    ``setting`` ``auto``, off once the lake holds real data beyond the bundled reports (queries/real_sources.sql)."""
+    return show_demo_by_default(setting, q("real_sources")["source"].tolist(), bundled_sources())
