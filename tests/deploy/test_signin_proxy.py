@@ -280,3 +280,32 @@ def test_cookies_are_secure_behind_tls_and_xsrf_protection_is_on(signin_proxy):
     except urllib.error.HTTPError as e:
         code, body = e.code, e.read()
     assert code == 403 and b"XSRF" in body
+
+
+@pytest.mark.browser
+def test_a_browser_signs_in_through_the_tls_proxy_and_sees_only_its_district(browser, signin_proxy, request_log,
+                                                                            request):
+    """Chromium with the password nginx asks for (HTTP Basic over TLS): the page and its WebSocket carry it, and
+    the district user sees its own project only."""
+    test = request.node.nodeid
+    ctx = browser.new_context(ignore_https_errors=True, viewport={"width": 1400, "height": 1000},
+                              http_credentials={"username": "futian", "password": PASSWORDS["futian"]})
+    ctx.on("request", lambda r: request_log.add(test, "request", r.url))
+    try:
+        page = ctx.new_page()
+        page.goto(f"{signin_proxy.https_url}/project", timeout=60_000)
+        page.wait_for_function("""() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return !!app && app.dataset.testScriptState === 'notRunning'
+                && app.dataset.testConnectionState === 'CONNECTED'
+                && !!document.querySelector('[data-testid="stMain"] h1');
+        }""", timeout=60_000)
+        page.wait_for_timeout(500)
+        main = page.locator('[data-testid="stMain"]').inner_text()
+        assert SEEDS[FT] in main and SEEDS[TJ] not in main and SEEDS[TS] not in main
+        assert "福田区公安分局" in page.locator('[data-testid="stSidebar"]').inner_text()
+        cookies = {c["name"]: c for c in ctx.cookies()}
+        assert cookies["perfeval_node"]["secure"] and cookies["perfeval_node"]["httpOnly"]
+    finally:
+        ctx.close()
+    assert request_log.outside(test) == []
