@@ -65,7 +65,9 @@ def render(filters: bool = True) -> None:
                  format_func=lambda k: t("全部", "All") if k is None else k,
                  key="w_evaluator", on_change=_sync("w_evaluator", "f_evaluator_type"))
 
-    sb.toggle(t("显示示例数据", "Show demonstration data"), value=bool(st.session_state.get("show_demo", True)),
+    sb.toggle(t("显示示例数据", "Show demonstration data"),
+              value=bool(st.session_state.get("show_demo", st.session_state.get("demo_default", True))),
               key="w_demo", on_change=_sync("w_demo", "show_demo"),
-              help=t("示例数据为虚构地区的演示数据，不是真实评价结果。",
-                     "Demonstration data are made up for fictional regions; they are not real evaluations."))
+              help=t("示例数据为虚构地区的演示数据，不是真实评价结果。数据中有真实导入数据时默认不显示。",
+                     "Demonstration data are made up for fictional regions; they are not real evaluations. "
+                     "Hidden by default once the lake holds real data of its own."))

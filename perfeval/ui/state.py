@@ -13,10 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from perfeval import config
+from perfeval.data import demo_default
 from perfeval.data.gate import DataGate, Scope
 from perfeval.data.lake import Lake
 from perfeval.text.i18n import Translator
 from perfeval.ui.model_cache import ModelCache
+from perfeval.views import sidebar as sidebar_view
 from perfeval.views.common import Filters, Links
 
 # URL parameter ↔ session key; the page-specific ones (project, projects, districts) are pages' own.
@@ -116,7 +118,11 @@ def init_from_url() -> None:
     st.session_state["f_category"] = qp.get("category") or None
     st.session_state["f_evaluator_type"] = qp.get("evaluator") or None
     st.session_state["lang"] = "en" if qp.get("lang") == "en" else "zh"
-    st.session_state["show_demo"] = qp.get("demo") != "0"
+    # real data first: the demonstration data's default (perfeval.data.demo_default, $PERFEVAL_DEMO_DEFAULT); the
+    # URL's demo=0 / demo=1 says otherwise, and only what differs from the default goes into the URL
+    st.session_state["demo_default"] = model(sidebar_view.demo_default, setting=demo_default.setting())
+    st.session_state["show_demo"] = (qp.get("demo") == "1") if qp.get("demo") in ("0", "1") \
+        else st.session_state["demo_default"]
     st.session_state["_url_loaded"] = True
 
 
@@ -129,8 +135,8 @@ def global_params() -> dict[str, str]:
             if v == "en":
                 want[param] = "en"
         elif param == "demo":
-            if v is False:
-                want[param] = "0"
+            if v is not None and bool(v) != st.session_state.get("demo_default", True):
+                want[param] = "1" if v else "0"
         elif v not in (None, ""):
             want[param] = str(v)
     return want

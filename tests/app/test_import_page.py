@@ -144,3 +144,120 @@ def test_the_filters_are_not_offered_on_the_import_page_and_are_kept_for_the_oth
     assert at.selectbox(key="w_region").value == "4403"
     assert at.slider(key="w_years").value == (2022, 2023)
     assert at.toggle(key="w_demo").value is False
+
+
+# ------------------------------------------------------------------------------------------ issue 18: correct,
+# withdraw and restore from the page; real data first
+def _committed(lake, name: str = "南山.xlsx", data: bytes | None = None, who: str = "futian"):
+    """A batch imported before this session (by the data layer, as another session or the CLI would)."""
+    from perfeval.data.imports import ingest
+
+    staged = ingest.stage(name, data or workbook(), lake)
+    assert staged.ok
+    return ingest.commit(staged, lake, who=who)
+
+
+def _active(lake) -> list[str]:
+    return sorted(p.name for p in (lake / "imports").iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def test_a_corrected_file_supersedes_the_old_batch_which_can_be_restored(tmp_path, monkeypatch):
+    lake = _lake(tmp_path)
+    monkeypatch.setenv("PERFEVAL_DATA", str(lake))
+    old = _committed(lake)
+    old_files = {k: v for k, v in _files(lake).items() if k.startswith(f"imports/{old.id}/")}
+    before = _files(lake)
+
+    at = _upload(run_page("import"), "南山-更正.xlsx", workbook(score="91"))
+    assert "未导入任何数据" not in texts(at), "not a list of errors: an offer"
+    offer = at.warning[0].value
+    assert "已在数据湖中" in offer and old.id in offer and "可恢复" in offer
+    table = at.dataframe[-1].value
+    assert table.iloc[0][["batch", "file", "who", "project", "name", "in_file"]].tolist() == [
+        old.id, "南山.xlsx", "futian", PID, "导入测试项目", "是"]
+    assert "import:" in table.iloc[0]["document"]
+    assert _files(lake) == before, "nothing is written before the confirmation"
+
+    at.button(key="supersede").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "已导入" in at.success[0].value
+    [new] = _active(lake)
+    assert new != old.id
+    archived = {k.replace(f"_archive/imports/{old.id}/", f"imports/{old.id}/"): v for k, v in _files(lake).items()
+                if k.startswith(f"_archive/imports/{old.id}/")}
+    assert archived == old_files, "the old batch is in the history, byte-identical"
+    listed = at.dataframe[0].value
+    status = dict(zip(listed["batch"], listed["status"]))
+    assert status == {new: "有效", old.id: f"已被批次 {new} 替代"}
+
+    ov = run_page("overview")
+    mine = ov.dataframe[0].value
+    assert len(mine[mine["name"] == "导入测试项目"]) == 1, "the project once, with its corrected figures"
+
+    # restore: refused while the project is in the new batch (nothing moves), then done once it is withdrawn
+    at.selectbox(key="w_batch").set_value(old.id).run()
+    at.button(key="batch_restore").click().run()
+    assert not at.exception
+    assert any("重新导入" in e.value and new in e.value for e in at.error)
+    assert _active(lake) == [new]
+    at.selectbox(key="w_batch").set_value(new).run()
+    at.button(key="batch_withdraw").click().run()
+    assert "已撤回" in at.success[0].value and _active(lake) == []
+    at.selectbox(key="w_batch").set_value(old.id).run()
+    at.button(key="batch_restore").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "已恢复" in at.success[0].value and _active(lake) == [old.id]
+    assert {k: v for k, v in _files(lake).items() if k.startswith(f"imports/{old.id}/")} == old_files
+
+
+def test_a_batch_imported_in_a_previous_session_can_be_withdrawn_and_restored(tmp_path, monkeypatch):
+    lake = _lake(tmp_path)
+    monkeypatch.setenv("PERFEVAL_DATA", str(lake))
+    b = _committed(lake)
+    mine = {k: v for k, v in _files(lake).items() if k.startswith(f"imports/{b.id}/")}
+    at = run_page("import")
+    row = at.dataframe[0].value.iloc[0]
+    assert (row["batch"], row["status"], row["who"], row["file"]) == (b.id, "有效", "futian", "南山.xlsx")
+    assert at.button(key="batch_restore").disabled, "an active batch: only withdraw"
+    at.button(key="batch_withdraw").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "已撤回" in at.success[0].value and _active(lake) == []
+    assert at.dataframe[0].value.iloc[0]["status"].startswith("已撤回（本机")
+    assert at.button(key="batch_withdraw").disabled
+    ov = run_page("overview")
+    assert "导入测试项目" not in set(ov.dataframe[0].value["name"])
+    at.button(key="batch_restore").click().run()
+    assert "已恢复" in at.success[0].value
+    assert {k: v for k, v in _files(lake).items() if k.startswith(f"imports/{b.id}/")} == mine, "byte-identical"
+
+
+def test_a_bundled_report_is_never_superseded_from_the_page(tmp_path, monkeypatch):
+    import pandas as pd
+
+    lake = _lake(tmp_path)
+    monkeypatch.setenv("PERFEVAL_DATA", str(lake))
+    before = _files(lake)
+    seed = pd.read_csv(DATA / "seed" / "tianshui-2021" / "projects.csv", dtype=str)["project_id"][0]
+    at = _upload(run_page("import"), "天水.xlsx", workbook(pid=seed))
+    assert any("随附的评价报告 report:tianshui-2021" in e.value for e in at.error)
+    assert "supersede" not in [b.key for b in at.button]
+    assert "未导入任何数据" in texts(at), "the problems are listed as well"
+    assert _files(lake) == before
+    en = _upload(run_page("import", lang="en"), "tianshui.xlsx", workbook(pid=seed))
+    assert any("bundled report report:tianshui-2021" in e.value and "never supersedes" in e.value for e in en.error)
+
+
+def test_real_data_first(tmp_path, monkeypatch):
+    lake = _lake(tmp_path)
+    monkeypatch.setenv("PERFEVAL_DATA", str(lake))
+    monkeypatch.delenv("PERFEVAL_DEMO_DEFAULT", raising=False)
+    assert run_page("overview").toggle(key="w_demo").value is True, "only the bundled reports: demo data shown"
+    _committed(lake)
+    ov = run_page("overview")
+    assert ov.toggle(key="w_demo").value is False, "real data of its own: demo data off by default"
+    assert "示例" not in set(ov.dataframe[0].value["data"]) and "demo" not in ov.query_params
+    ov.toggle(key="w_demo").set_value(True).run()
+    assert ov.query_params["demo"] == ["1"] or ov.query_params["demo"] == "1", "the switch stays, and the URL says so"
+    assert run_page("overview", demo="1").toggle(key="w_demo").value is True
+    monkeypatch.setenv("PERFEVAL_DEMO_DEFAULT", "on")
+    assert run_page("overview").toggle(key="w_demo").value is True, "the setting says on"
