@@ -16,7 +16,8 @@ Commands (each takes ``--data PATH``, the lake folder; default $PERFEVAL_DATA, e
                                      lake and, if nothing is wrong, write it as the new batch
                                      imports/<id>/; exit 1 on problems (perfeval.data.imports.ingest);
                                      --supersede: a corrected file replaces the batches of its projects
-    template OUT.xlsx [--lang zh|en] the import template to fill in (perfeval.data.imports.template)
+    template OUT.xlsx [--lang zh|en] the import template to fill in (perfeval.data.imports.template);
+                                     --with-data [--project ID]: filled with the lake's rows (imports.export)
     metrics [WORD] [--category C] [--json]
                                      the outcome-metric catalogue: find a metric key without SQL
     batches [--withdrawn|--all] [--json]  the imported batches, newest first (perfeval.data.imports.batches)

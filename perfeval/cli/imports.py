@@ -13,10 +13,11 @@ import pathlib
 import sys
 import time
 
-from perfeval.cli.common import cli_scope, print_problems
+from perfeval.cli.common import cli_scope, gate, print_problems
 from perfeval.cli.review import print_review, review_json
 from perfeval.data import compact
 from perfeval.data.demo import portfolio as demo
+from perfeval.data.imports.export import export_workbook
 from perfeval.data.imports.batches import RestoreRefused, WithdrawRefused, all_batches, list_batches, restore, withdraw
 from perfeval.data.imports.ingest import ImportRefused, commit, supersede_offer
 from perfeval.data.imports.reading import IMPORT_TABLES
@@ -138,6 +139,11 @@ def add_template_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentPar
     p.add_argument("output", help="the .xlsx file to write")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the help sheet first")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument("--with-data", action="store_true",
+                   help="fill it with what the lake holds (what you may read), to correct and import again")
+    p.add_argument("--project", action="append", metavar="ID", help="with --with-data: only this project "
+                                                                      "(repeatable)")
+    p.add_argument("--no-demo", action="store_true", help="with --with-data: leave the demonstration data out")
     return p
 
 
@@ -146,7 +152,13 @@ def template_command(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         print(f"文件已存在（用 --force 覆盖）/ exists (use --force to overwrite): {out}", file=sys.stderr)
         return 2
-    out.write_bytes(template_workbook(args.lang))
+    if args.project and not args.with_data:
+        print("--project 需要 --with-data / --project needs --with-data", file=sys.stderr)
+        return 2
+    if args.with_data:
+        out.write_bytes(export_workbook(gate(args), cli_scope(args), args.project, args.lang))
+    else:
+        out.write_bytes(template_workbook(args.lang))
     print(f"已写入 / written: {out}")
     return 0
 

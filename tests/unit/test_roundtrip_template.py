@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from perfeval.data.gate import DataGate, Scope, query_parameters, query_text
 from perfeval.data.imports import export, ingest
 from perfeval.data.imports.reading import IMPORT_TABLES
+from perfeval.data.imports.template import sheet_name
 from perfeval.data.lake import QUERIES, Lake
 from tests.conftest import DATA
 
@@ -68,15 +69,19 @@ def test_every_table_reads_back_the_same(lakes, table):
 def test_the_template_holds_every_seed_row_and_no_catalogue(lakes):
     ref, _, data = lakes
     wb = load_workbook(io.BytesIO(data))
-    assert "metrics" not in wb.sheetnames and "grade_bands" not in wb.sheetnames
+    assert not any("grade_bands" in name for name in wb.sheetnames)
     for table in IMPORT_TABLES:
         if table == "documents":
             continue
-        assert wb[table].max_row - 1 == len(ref.table(table, ALL)), table
+        # the bundled metric catalogue stays central: its sheet (new metrics) is left empty
+        rows = 0 if table == "metrics" else len(ref.table(table, ALL))
+        assert wb[sheet_name(table)].max_row - 1 == rows, table
     # a note that starts with "=" is text, not a formula
-    texts = [c.value for row in wb["figures"].iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
+    texts = [c.value for row in wb[sheet_name("figures")].iter_rows(min_row=2) for c in row
+             if isinstance(c.value, str)]
     assert any(t.startswith("=") for t in texts)
-    assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
+    assert all(c.data_type != "f" for table in IMPORT_TABLES for row in wb[sheet_name(table)].iter_rows()
+               for c in row)
 
 
 # ------------------------------------------------------------------------------------------ queries
@@ -116,3 +121,22 @@ def test_every_query_gives_the_same_result(lakes, name):
         after = imported.query(name, ALL, **params)
         pd.testing.assert_frame_equal(after.reset_index(drop=True), before.reset_index(drop=True),
                                       obj=f"{name} {params}")
+
+
+def test_the_cli_writes_a_projects_rows_as_a_template_that_imports_again(capsys, tmp_path):
+    from perfeval import cli
+
+    seed = seed_lake(tmp_path / "seed")
+    out = tmp_path / "天津.xlsx"
+    assert cli.main(["--data", str(seed), "template", str(out), "--project", "tj-2022-fraud-ops"]) == 2
+    assert "--with-data" in capsys.readouterr().err
+    assert cli.main(["--data", str(seed), "template", str(out), "--with-data", "--project",
+                     "tj-2022-fraud-ops"]) == 0
+    target = empty_lake(tmp_path / "empty")
+    staged = ingest.stage(out.name, out.read_bytes(), target)
+    assert staged.problems == []
+    ref = DataGate(Lake(seed))
+    assert staged.rows["projects"] == 1
+    for table in ("budget", "indicators", "targets", "outcomes", "payments", "findings"):
+        df = ref.table(table, ALL)
+        assert staged.rows.get(table, 0) == int((df["project_id"] == "tj-2022-fraud-ops").sum()), table

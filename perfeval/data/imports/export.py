@@ -8,7 +8,8 @@ as the schema says (numbers as numbers, dates as dates, true/false as booleans, 
 the data do not hold stays an empty cell (never 0, never ``None``). `export_workbook` reads the rows
 through the data gate, for the viewer's scope and, when given, a set of projects: their rows in every
 table keyed by project, the documents their sources name and the vendor aliases their payments use.
-The catalogues (metrics, grade bands) are never exported: an import refuses them.
+The catalogues are never exported: the grade bands (an import refuses them) and the bundled outcome
+metrics (only metrics a batch added are, on the template's 新增成效指标 sheet).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import pandas as pd
 
 from perfeval.data import schema
 from perfeval.data.imports.reading import IMPORT_TABLES
-from perfeval.data.imports.template import template_workbook
+from perfeval.data.imports.template import header, sheet_name, template_workbook
 
 
 def _cell(value, kind: str):
@@ -64,9 +65,10 @@ def template_from_tables(tables: Mapping[str, pd.DataFrame], lang: str = "zh") -
         if df is None or df.empty:
             continue
         t = schema.table(name)
-        ws = wb[t.name]
-        cols = [c for c in t.columns if c.name in df.columns]
-        where = {c.name: j for j, c in enumerate(t.columns, start=1)}
+        ws = wb[sheet_name(name, lang)]
+        heads = {cell.value: cell.column for cell in ws[1] if cell.value is not None}
+        where = {c.name: heads[header(c, lang)] for c in t.columns if header(c, lang) in heads}
+        cols = [c for c in t.columns if c.name in df.columns and c.name in where]
         for i, row in enumerate(df[[c.name for c in cols]].itertuples(index=False, name=None), start=2):
             for c, v in zip(cols, row):
                 value = _cell(v, c.type)
@@ -94,6 +96,10 @@ def export_tables(table, projects: Iterable[str] | None = None) -> dict[str, pd.
         out[name] = df.reset_index(drop=True)
     aliases = table("vendor_aliases")
     docs = table("documents")
+    if "metrics" in out:  # the catalogue's own metrics stay central: only those the lake's batches added
+        catalogue = set(docs.loc[docs.get("source_type", pd.Series(dtype=str)) == "catalog", "source"])
+        catalogue |= {s for s in out["metrics"]["source"].dropna() if str(s).startswith("report:catalog")}
+        out["metrics"] = out["metrics"][~out["metrics"]["source"].isin(catalogue)].reset_index(drop=True)
     if wanted is not None:
         vendors = set(out["payments"]["vendor"].dropna()) if "payments" in out else set()
         aliases = aliases[aliases["vendor"].isin(vendors) | aliases["alias"].isin(vendors)]
