@@ -134,8 +134,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "If the rate really is above 100%, ignore this"),
     "region_unknown": ("行政区划代码 {value} 不在内置的 GB/T 2260 代码表中（{source}）；请核对代码",
                        "region code {value} is not in the bundled GB/T 2260 list ({source}); check the code"),
-    "region_name": ("「{column_zh}」为「{value}」，而行政区划代码 {code} 在 GB/T 2260 中为「{expected}」",
-                    "{column_en} is “{value}” but region code {code} is “{expected}” in GB/T 2260"),
+    "region_name": ("「{column_zh}」为「{value}」，而行政区划代码 {region} 在 GB/T 2260 中为「{expected}」",
+                    "{column_en} is “{value}” but region code {region} is “{expected}” in GB/T 2260"),
 }
 
 

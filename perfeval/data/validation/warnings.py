@@ -129,7 +129,7 @@ def region_warnings(targets: list[Checked]) -> list[Problem]:
             for level in ("province", "city", "district"):
                 given, expected = r.get(level), getattr(region, level)
                 if isinstance(given, str) and given.strip() and expected and not _same(given.strip(), expected):
-                    out.append(warning(c.file, int(r["row_"]), level, given, "region_name", t.name, code=code,
+                    out.append(warning(c.file, int(r["row_"]), level, given, "region_name", t.name, region=code,
                                        expected=expected, **column_details(t.column(level))))
     return out
 
