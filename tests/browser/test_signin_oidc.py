@@ -5,7 +5,7 @@ by Streamlit on 127.0.0.1 with a secrets.toml ([auth]: redirect_uri, cookie_secr
 server_metadata_url) written for this test outside the repository, mode 0600 in a 0700 folder. A district user
 signs in through the provider's form and sees only its district's projects; a client-sent identity header
 changes nothing; the user signs out. A user the provider knows but the users file does not sees nothing; a
-world-readable secrets file is refused.
+world-readable secrets file is refused; behind the documented nginx over TLS every cookie is Secure.
 """
 from __future__ import annotations
 
@@ -91,13 +91,15 @@ def provider(tmp_path_factory):
     p.stop()
 
 
-def _secrets(folder, app_port: int, provider_url: str, mode: int = 0o600):
+def _secrets(folder, app_port: int, provider_url: str, mode: int = 0o600, address: str | None = None):
     """The app's secrets and settings, outside the repository: secrets.toml for Streamlit, the auth settings and
-    the users file. Returns the extra environment of the app process."""
+    the users file. ``address``: where the browser reaches the app (default: straight on ``app_port``). Returns
+    the extra environment of the app process."""
+    address = address or f"http://127.0.0.1:{app_port}"
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)
     _private(folder / "secrets.toml", f"""[auth]
-redirect_uri = "http://127.0.0.1:{app_port}/oauth2callback"
+redirect_uri = "{address}/oauth2callback"
 cookie_secret = "{secrets.token_hex(32)}"
 client_id = "perfeval-test"
 client_secret = "{secrets.token_hex(24)}"
@@ -250,4 +252,42 @@ def test_a_world_readable_secrets_file_is_refused(provider, tmp_path_factory, pa
         assert page.get_by_role("button", name="登录").count() == 0
         assert not [s for s in SEEDS.values() if s in page.content()]
     finally:
+        app.stop()
+
+
+def test_behind_the_tls_proxy_the_sign_in_cookie_is_secure(provider, tmp_path_factory, browser, request_log,
+                                                          request):
+    """Streamlit sets its sign-in cookie HttpOnly and SameSite=Lax but never Secure; the documented nginx adds
+    Secure over TLS (proxy_cookie_flags). Signed in through nginx's HTTPS server, every cookie is Secure."""
+    from deploy.cluster import Nginx
+
+    if not Nginx.available():
+        pytest.skip("nginx is not installed (`make system-deps` installs it)")
+    port, https_port = free_port(), free_port()
+    env = _secrets(tmp_path_factory.mktemp("oidc-secrets-tls") / "private", port, provider.url,
+                   address=f"https://127.0.0.1:{https_port}")
+    app = AppProcess(port=port, log_dir=tmp_path_factory.mktemp("oidc-app-tls"), extra_env=env).start()
+    ng = None
+    ctx = None
+    try:
+        ng = Nginx([port], tmp_path_factory.mktemp("oidc-nginx"), https_port=https_port).start()
+        test = request.node.nodeid
+        ctx = browser.new_context(ignore_https_errors=True, viewport={"width": 1400, "height": 1000})
+        ctx.route("**/*", lambda r: r.continue_() if is_local(r.request.url) else r.abort())
+        ctx.on("request", lambda r: request_log.add(test, "request", r.url) if is_local(r.url) else None)
+        page = ctx.new_page()
+        _sign_in(page, ng.https_url, "u-1001")
+        assert "福田区公安分局" in _sidebar_text(page)
+        cookies = {c["name"]: c for c in ctx.cookies()}
+        assert "_streamlit_user" in cookies, sorted(cookies)
+        for name, c in cookies.items():
+            assert c["secure"], name
+            assert c["sameSite"] == "Lax", name
+            if name != "_streamlit_xsrf":  # read by Streamlit's page script (double submit)
+                assert c["httpOnly"], name
+    finally:
+        if ctx is not None:
+            ctx.close()
+        if ng is not None:
+            ng.stop()
         app.stop()
