@@ -1,4 +1,4 @@
--- The outcome-metric catalogue, to find a metric key without SQL (python -m perfeval metrics).
+-- Which outcome metrics does the catalogue hold, to find a metric key without SQL (python -m perfeval metrics)?
 -- Parameters: $search (NULL = all; else a word found in the key, either name, the unit or the note, any case),
 --             $category (NULL = every category).
 -- One row per metric: key, names, unit, category, direction, where it came from (source, and the title of
