@@ -351,6 +351,27 @@ def measure_workbook(path: pathlib.Path, forms: list[tuple], tmp: pathlib.Path, 
         result["shown"] += page is not None
         result["rows"].append(dict(dataclasses.asdict(fig), imported=got, shown_on=page and page[0],
                                    match=page and page[1], evidence=page and page[2]))
+    # the form's prose: 预期目标, 实际完成情况, each 偏差原因分析及改进措施 (found whole, as written)
+    result["texts"] = []
+    for _, form in forms:
+        pid = project_of(imp, form) if imp.ok else None
+        prose = [("goal_expected", form["goal_expected"]), ("goal_actual", form["goal_actual"])]
+        prose += [("deviation", row[7]) for row in form["indicators"] if row[7]]
+        for kind, text in prose:
+            if not text:
+                continue
+            # a reason's cause and its measures (split at ；) may be kept apart (a problem, a recommendation)
+            wants = [squash(x).strip("。.") for x in re.split(r"[；;]", text) if squash(x).strip("。.")]
+            cells = [squash(x) for df in imp.rows.values() if "project_id" in df.columns
+                     for c in df.columns if pd.api.types.is_string_dtype(df[c]) or df[c].dtype == object
+                     for x in df.loc[df["project_id"] == pid, c].dropna()] if pid else []
+            got = bool(cells) and all(any(w in x for x in cells) for w in wants)
+            if got and pid not in pages_by_pid:
+                with lake_env(tmp / label):
+                    pages_by_pid[pid] = page_texts(pid)
+            page = next((p.page for p in pages_by_pid.get(pid, [])
+                         if all(w in p.text.replace("¦", "") for w in wants)), None) if got else None
+            result["texts"].append(dict(sheet=form["sheet"], kind=kind, text=text, imported=got, shown_on=page))
     return result
 
 
@@ -394,6 +415,19 @@ def tables(results: list[dict]) -> str:
     return "\n".join(x for x in lines if x)
 
 
+def prose(results: list[dict]) -> str:
+    """The form's texts (goals, deviation reasons): in the document, imported, shown."""
+    lines = ["| workbook | real | texts in the document | imported | shown on a page | not shown |",
+             "|---|---|---:|---:|---:|---|"]
+    for r in results:
+        ts = r.get("texts", [])
+        gone = "; ".join(f"{t['sheet']} {t['kind']}" + ("" if t["imported"] else " (not imported)")
+                         for t in ts if not t["shown_on"]) or "—"
+        lines.append(f"| {r['workbook']} | {'real' if r['real'] else 'authored'} | {len(ts)} | "
+                     f"{sum(t['imported'] for t in ts)} | {sum(bool(t['shown_on']) for t in ts)} | {gone} |")
+    return "\n".join(lines)
+
+
 def missing(results: list[dict]) -> str:
     lines = ["| workbook | as | sheet | cell | what | text | imported | why not shown |", "|---|---|---|---|---|---|---|---|"]
     for r in results:
@@ -420,6 +454,8 @@ def write_doc(results: list[dict]) -> None:
     body = "\n\n".join([
         f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on the working tree at {commit}.",
         tables(results),
+        "The form's texts (预期目标, 实际完成情况, 偏差原因分析及改进措施), found as written (a reason's parts "
+        "split at ； may be apart):\n\n" + prose(results),
         "Problems the import reported:\n\n" + ("\n".join(f"- {r['workbook']} ({r['variant']}): {p}"
                                                          for r in results for p in r["problems"]) or "- none"),
         "Pages that raised an exception:\n\n" + ("\n".join(f"- {r['workbook']}: {e}" for r in results
@@ -440,6 +476,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.doc:
         write_doc(results)
     print(tables(results))
+    print()
+    print(prose(results))
     print()
     for r in results:
         for p in r["problems"]:
