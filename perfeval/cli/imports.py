@@ -36,8 +36,8 @@ def _who(args: argparse.Namespace) -> str:
 
 
 def _scope(args: argparse.Namespace) -> Scope:
-    """The regions the command's user may change (the ``--as`` user's scope; everything on one machine)."""
-    return Scope(cli_scope(args).regions) if getattr(args, "user", None) is not None else Scope.everything()
+    """What the command's user may change (the ``--as`` user's scope; everything on one machine)."""
+    return cli_scope(args) if getattr(args, "user", None) is not None else Scope.everything()
 
 
 # ------------------------------------------------------------------------------------------ import, template

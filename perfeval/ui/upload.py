@@ -57,8 +57,8 @@ def lake_writable() -> bool:
 
 
 def _scope(scope: Scope | None) -> Scope:
-    """The regions this viewer may change: the caller's, else the viewer's scope (every region for now)."""
-    return scope if scope is not None else Scope(state.scope().regions)
+    """What this viewer may change: the caller's scope, else the viewer's (`state.scope`)."""
+    return scope if scope is not None else state.scope()
 
 
 def _changed() -> None:

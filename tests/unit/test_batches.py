@@ -309,7 +309,7 @@ def test_scope_refuses_writing_nothing(lake):
     before = _lake_hashes(lake)
     with pytest.raises(batches.WithdrawRefused) as w:
         batches.withdraw(lake, a.id, scope=Scope(("1201",)))
-    assert f"项目 {PID} 的地区代码 440305" in str(w.value) and "outside the scope (1201)" in str(w.value)
+    assert f"项目 {PID} 的地区代码 440305" in str(w.value) and "outside your scope (1201)" in str(w.value)
     assert _lake_hashes(lake) == before
     batches.withdraw(lake, a.id, scope=Scope(("44",)))
     before = _lake_hashes(lake)
@@ -354,3 +354,16 @@ def test_cli_supersede_restore_and_list(lake, capsys):
     before = _lake_hashes(lake)
     assert cli.main(["--data", str(lake), "import", str(bundled), "--supersede"]) == 1
     assert "bundled report" in capsys.readouterr().out and _lake_hashes(lake) == before
+
+
+def test_a_scope_with_a_list_of_projects(lake):
+    staged = ingest.stage("南山.xlsx", workbook(), lake)
+    before = _lake_hashes(lake)
+    with pytest.raises(ingest.ImportRefused) as e:
+        ingest.commit(staged, lake, scope=Scope(("44",), True, ("another-project",)))
+    assert "不在您可访问的项目之中" in e.value.problems[0].message_zh and _lake_hashes(lake) == before
+    a = ingest.commit(staged, lake, scope=Scope(("44",), True, (PID,)))
+    with pytest.raises(batches.WithdrawRefused, match="not among the projects you may access"):
+        batches.withdraw(lake, a.id, scope=Scope(("44",), True, ("another-project",)))
+    with pytest.raises(batches.WithdrawRefused, match="outside your scope"):
+        batches.withdraw(lake, a.id, scope=Scope.nothing())

@@ -13,7 +13,7 @@ did) says why. Restoring moves the folder back. Withdrawing is refused, and noth
 - the batch's files were merged into a compacted file (``python -m perfeval compact``): its rows are no
   longer its own to move;
 - one of its projects lies outside the caller's `Scope` (its ``region_code`` is not under one of the
-  scope's region prefixes).
+  scope's region prefixes, or the scope lists projects and not this one).
 
 Restoring is refused, and nothing moves, when its projects were imported again meanwhile (or any of its
 rows would now repeat a key of the lake or cite something the lake no longer holds), or outside the scope.
@@ -53,7 +53,7 @@ from perfeval.data.validation.cross import cross_check
 from perfeval.data.validation.files import table_of
 
 __all__ = ["ARCHIVE", "BatchInfo", "RestoreRefused", "WithdrawRefused", "all_batches", "batch_of",
-           "compacted_into", "dependants", "list_batches", "outside_scope", "project_regions", "recover",
+           "compacted_into", "dependants", "list_batches", "outside_reason", "outside_scope", "project_regions", "recover",
            "restore", "withdraw"]
 
 JOURNAL_PREFIX = ".supersede-"   # imports/.supersede-<new id>.json: a superseding import under way
@@ -234,23 +234,32 @@ def project_regions(root: pathlib.Path, folder: pathlib.Path | None = None,
     return {pid: regions.get(pid) for pid in sorted(ids | set(regions))}
 
 
-def _covers(scope: Scope, code: str | None) -> bool:
-    if scope.regions is None:
-        return True
-    return bool(code) and any(str(code).startswith(p) for p in scope.prefixes)
+def _covers(scope: Scope, pid: str, code: str | None) -> bool:
+    return scope.covers_region(code) and (scope.projects is None or pid in scope.projects)
 
 
 def outside_scope(scope: Scope, regions: dict[str, str | None]) -> list[tuple[str, str | None]]:
-    """The (project, region code) pairs of ``regions`` that ``scope`` does not cover (a project with no
-    region code is outside every scope that is not everything)."""
-    return [(pid, code) for pid, code in regions.items() if not _covers(scope, code)]
+    """The (project, region code) pairs of ``regions`` that ``scope`` does not cover: a region code outside its
+    region prefixes (a project with no region code is outside every scope that is not every region), or a project
+    not in its list of projects, where it has one."""
+    if scope.unrestricted:
+        return []
+    return [(pid, code) for pid, code in regions.items() if not _covers(scope, pid, code)]
+
+
+def outside_reason(scope: Scope, pid: str, code: str | None) -> tuple[str, str]:
+    """Why a project is outside ``scope``, in Chinese and English."""
+    if not scope.covers_region(code):
+        allowed = "、".join(scope.prefixes) or "—"
+        return (f"项目 {pid} 的地区代码 {code or '（空）'} 不在您的权限范围（{allowed}）内",
+                f"project {pid}'s region code {code or '(empty)'} is outside your scope "
+                f"({', '.join(scope.prefixes) or '—'})")
+    return (f"项目 {pid} 不在您可访问的项目之中", f"project {pid} is not among the projects you may access")
 
 
 def scope_message(scope: Scope, outside: list[tuple[str, str | None]], what_zh: str, what_en: str) -> str:
-    """``项目 X 的地区代码 440305 不在您的权限范围（4403）内 …`` for every project outside the scope."""
-    allowed = "、".join(scope.prefixes) or "—"
-    lines = [f"项目 {pid} 的地区代码 {code or '（空）'} 不在权限范围（{allowed}）内 / project {pid}'s region code "
-             f"{code or '(empty)'} is outside the scope ({', '.join(scope.prefixes) or '—'})" for pid, code in outside]
+    """``不能撤回批次 …：超出权限范围 / …: outside your scope`` and a line per project outside the scope."""
+    lines = [" / ".join(outside_reason(scope, pid, code)) for pid, code in outside]
     return f"{what_zh}：超出权限范围 / {what_en}: outside your scope\n  " + "\n  ".join(lines)
 
 
@@ -321,7 +330,7 @@ def _unarchive_move(root: pathlib.Path, batch: str) -> pathlib.Path:
 
 
 def _check_scope(root: pathlib.Path, folder: pathlib.Path, scope: Scope, refused, zh: str, en: str) -> None:
-    if scope.regions is None:
+    if scope.unrestricted:
         return
     outside = outside_scope(scope, project_regions(root, folder))
     if outside:

@@ -321,7 +321,7 @@ def supersede_offer(staged: Staged, lake: str | os.PathLike) -> Superseding | No
 def _scope_problems(staged: Staged, root: pathlib.Path, scope: Scope, old: list[str]) -> list[Problem]:
     """The upload's projects (and those of the batches it supersedes) whose region code ``scope`` does not
     cover, each named with its sheet and row where the upload holds it."""
-    if scope.regions is None:
+    if scope.unrestricted:
         return []
     where: dict[str, tuple[str, int | None, str | None]] = {}
     for c in staged.targets:
@@ -335,14 +335,12 @@ def _scope_problems(staged: Staged, root: pathlib.Path, scope: Scope, old: list[
     for b in old:
         regions.update({k: v for k, v in batches.project_regions(root, root / IMPORTS_DIR / b).items()
                         if k not in regions})
-    allowed = "、".join(scope.prefixes) or "—"
     out = []
     for pid, code in batches.outside_scope(scope, regions):
         file, row, _ = where.get(pid, (staged.filename, None, None))
-        out.append(Problem(file, row, "region_code", code, "out_of_scope",
-                           f"项目 {pid} 的地区代码 {code or '（空）'} 不在您的权限范围（{allowed}）内，不能导入",
-                           f"project {pid}'s region code {code or '(empty)'} is outside your scope "
-                           f"({', '.join(scope.prefixes) or '—'}): it cannot be imported", "projects"))
+        zh, en = batches.outside_reason(scope, pid, code)
+        out.append(Problem(file, row, "region_code", code, "out_of_scope", f"{zh}，不能导入",
+                           f"{en}: it cannot be imported", "projects"))
     return out
 
 
