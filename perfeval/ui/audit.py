@@ -17,11 +17,11 @@ $PERFEVAL_AUDIT_LOG, else audit/ beside the lake).
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import inspect
 import pathlib
-from dataclasses import dataclass
 from typing import Callable
 
 import streamlit as st
@@ -30,8 +30,6 @@ from perfeval.auth import audit_log, identity
 from perfeval.auth.audit_log import AuditLogError  # noqa: F401 - callers catch it as audit.AuditLogError
 from perfeval.auth.settings import AuthSettings, load_settings
 from perfeval.auth.users import LOCAL_ADMIN, User
-from perfeval.data.imports.batches import WithdrawRefused
-from perfeval.data.imports.ingest import ImportRefused
 from perfeval.ui import state
 
 try:
@@ -39,11 +37,12 @@ try:
 except ImportError:  # a checkout without it: local mode only, fail closed otherwise
     auth = None
 
-# what an action's refusal raises (a bad upload, a withdrawal others depend on, a region not the user's)
-REFUSALS: tuple[type[Exception], ...] = (ImportRefused, WithdrawRefused, PermissionError)
+# what an action's refusal raises: a bad upload (ImportRefused), a withdrawal others depend on or a restore of
+# projects imported again (WithdrawRefused, RestoreRefused), a region not the user's: all ValueErrors
+REFUSALS: tuple[type[Exception], ...] = (ValueError, PermissionError)
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Actor:
     """Who acts, as the log names them: captured during the page's run (a deferred download runs later)."""
     user: str | None
@@ -153,18 +152,31 @@ def on_download(kind: str, **params) -> Callable[[], None]:
     return lambda: write(a, "download", {"kind": kind, **params}, path=path)
 
 
+def _simple(value) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool)) or (
+        isinstance(value, (tuple, list)) and all(_simple(v) for v in value))
+
+
 def _describe(value):
-    """A value as the log shows an action's argument: text and numbers as they are, an upload by its file."""
-    if value is None or isinstance(value, (str, int, float, bool)):
+    """A value as the log shows an action's argument: text and numbers as they are, an upload by its file name,
+    a supersession by the batches it replaces, a small record (a Scope) by its fields."""
+    if _simple(value):
         return value
     for attr in ("filename", "id", "name"):
         if isinstance(getattr(value, attr, None), str):
             return getattr(value, attr)
+    if _simple(getattr(value, "batch_ids", ())) and hasattr(value, "batch_ids"):
+        return {"batches": list(value.batch_ids)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        if all(_simple(v) for v in fields.values()):
+            return fields
     return type(value).__name__
 
 
-def audited(action: str) -> Callable:
-    """Decorate a function of the UI that changes the lake (``@audit.audited("withdraw")``). Two entries:
+def audited(action: str | Callable[[dict], str]) -> Callable:
+    """Decorate a function of the UI that changes the lake (``@audit.audited("withdraw")``; ``action`` may be a
+    function of the call's arguments by name, for a function that does two: import or supersede). Two entries:
     before it runs, ``started`` with its arguments (an upload by its file name): if that cannot be written,
     it does not run (`AuditLogError`), and a crash during or right after it still leaves that entry; after
     it, the result, linked by ``params.started``: ``ok`` with the batch id and row counts of its result
@@ -179,21 +191,22 @@ def audited(action: str) -> Callable:
             a, path = actor(), log_path()
             bound = sig.bind(*args, **kwargs)
             bound.apply_defaults()
+            name = action(dict(bound.arguments)) if callable(action) else action
             params = {k: _describe(v) for k, v in bound.arguments.items()}
-            started = write(a, action, params, outcome="started", path=path)
+            started = write(a, name, params, outcome="started", path=path)
             params = {**params, "started": started["id"]}
             try:
                 result = fn(*args, **kwargs)
             except REFUSALS as e:
-                write(a, action, params, outcome="refused", message=str(e), path=path)
+                write(a, name, params, outcome="refused", message=str(e), path=path)
                 raise
             except Exception as e:
-                write(a, action, params, outcome="failed", message=f"{type(e).__name__}: {e}", path=path)
+                write(a, name, params, outcome="failed", message=f"{type(e).__name__}: {e}", path=path)
                 raise
             if isinstance(getattr(result, "id", None), str):
                 params["batch"] = result.id
             rows = getattr(result, "rows", None)
-            write(a, action, params, rows=dict(rows) if isinstance(rows, dict) else None, path=path)
+            write(a, name, params, rows=dict(rows) if isinstance(rows, dict) else None, path=path)
             return result
 
         return run

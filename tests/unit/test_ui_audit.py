@@ -152,3 +152,25 @@ def test_no_entry_no_bytes(tmp_path, monkeypatch):
     folder.write_text("")  # the log's folder cannot be made
     with pytest.raises(audit_log.AuditLogError):
         make()
+
+
+def test_import_or_supersede_and_how_arguments_are_described(log):
+    from perfeval.data.gate import Scope
+
+    @dataclass(frozen=True)
+    class Offer:
+        batch_ids: tuple
+
+    @audit.audited(lambda args: "supersede" if args["supersede"] is not None else "import")
+    def commit(staged, *, supersede=None, scope=None, who="本机"):
+        return Batch("new", {"projects": 1})
+
+    commit(Upload("a.xlsx"))
+    commit(Upload("b.xlsx"), supersede=Offer(("old1", "old2")), scope=Scope(("440304",), True, None))
+    got = audit_log.read(log)
+    assert [(e["action"], e["outcome"]) for e in got] == [("import", "started"), ("import", "ok"),
+                                                          ("supersede", "started"), ("supersede", "ok")]
+    p = got[3]["params"]
+    assert p["staged"] == "b.xlsx" and p["supersede"] == {"batches": ["old1", "old2"]}
+    assert p["scope"] == {"regions": ["440304"], "include_demo": True, "projects": None}
+    assert p["who"] == "本机" and p["batch"] == "new"
