@@ -65,6 +65,37 @@ SELECT project_id,
 FROM budget
 GROUP BY project_id;
 
+-- One project's budget execution rate and the definition it uses (execution_basis): 'received' = spent ÷
+-- received, the evaluation reports' definition, wherever receipts are reported (and for every project that is
+-- not a self-evaluation); 'budget' = 全年执行数 ÷ 全年预算数 (spent ÷ the adjusted budget, else the initial one),
+-- the definition of the national 项目支出绩效自评表 (财预〔2020〕10号), for a self-evaluation (evaluator_type 自评)
+-- that reports no receipts. Where the inputs are not reported but the document states the rate (figures:
+-- execution_rate, scope total), the stated figure (execution_stated = true), with the same definition. NULL
+-- (and basis NULL) where neither; execution_rate_stated = the stated figure, whichever is shown. One row per
+-- project.
+CREATE VIEW project_execution AS
+WITH stated AS (
+    SELECT project_id, min(value) AS value
+    FROM figures
+    WHERE kind = 'derived' AND figure = 'execution_rate' AND scope = 'total'
+    GROUP BY project_id
+), e AS (
+    SELECT p.project_id, s.value AS stated,
+           CASE WHEN m.received IS NOT NULL OR p.evaluator_type IS DISTINCT FROM '自评' THEN 'received'
+                ELSE 'budget' END AS basis,
+           CASE WHEN m.received IS NOT NULL THEN m.spent / nullif(m.received, 0)
+                WHEN p.evaluator_type = '自评' THEN m.spent / nullif(m.budget, 0) END AS computed
+    FROM projects p
+    LEFT JOIN project_money m USING (project_id)
+    LEFT JOIN stated s USING (project_id)
+)
+SELECT project_id,
+       coalesce(computed, stated) AS execution_rate,
+       CASE WHEN coalesce(computed, stated) IS NOT NULL THEN basis END AS execution_basis,
+       computed IS NULL AND stated IS NOT NULL AS execution_stated,
+       stated AS execution_rate_stated
+FROM e;
+
 -- One project's figure for one outcome metric (for "per 万元" comparisons): the whole-period figure
 -- where the report gives one, else the sum of its yearly figures (the larger one where a report states
 -- the same figure twice, as 天津 does for blocked domains). One row per project reporting the metric.
@@ -97,15 +128,16 @@ SELECT p.project_id, p.name, p.short_name, p.name_en, p.period_start, p.period_e
        m.initial_budget, m.adjusted_budget, m.budget, m.estimated_investment, m.received, m.spent,
        coalesce(m.as_of, p.data_cutoff) AS as_of,
        m.received / nullif(m.budget, 0) AS arrival_rate,
-       m.spent / nullif(m.received, 0) AS execution_rate,
+       e.execution_rate, e.execution_basis, e.execution_stated, p.evaluator_type,
        m.received - m.spent AS unspent
 FROM selected_projects(f_region, f_year_from, f_year_to, f_category, f_evaluator_type) p
-LEFT JOIN project_money m USING (project_id);
+LEFT JOIN project_money m USING (project_id)
+LEFT JOIN project_execution e USING (project_id);
 
 -- Each selected project's money per year (万元, NULL where the report gives none). One row per project × year,
 -- unordered: budget_by_year.sql and budget_by_year_attention.sql order and cut it.
 CREATE MACRO budget_year_rows(f_region, f_year_from, f_year_to, f_category, f_evaluator_type) AS TABLE
-SELECT b.project_id, p.short_name, p.data_kind, b.year,
+SELECT b.project_id, p.short_name, p.data_kind, p.evaluator_type, b.year,
        sum(b.initial_budget) AS initial_budget,
        sum(b.adjusted_budget) AS adjusted_budget,
        coalesce(sum(b.adjusted_budget), sum(b.initial_budget)) AS budget,

@@ -5,5 +5,7 @@
 -- rate spent / received (lowest first; not reported or nothing received last), then project and year.
 -- For the by-year table when the selection has too many project-years to list in full.
 SELECT * FROM budget_year_rows($region, $year_from, $year_to, $category, $evaluator_type)
-ORDER BY CASE WHEN received > 0 THEN spent / received END NULLS LAST, project_id, year
+ORDER BY CASE WHEN received > 0 THEN spent / received
+              WHEN received IS NULL AND evaluator_type = '自评' AND budget > 0 THEN spent / budget END NULLS LAST,
+         project_id, year
 LIMIT $limit

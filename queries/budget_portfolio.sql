@@ -6,11 +6,18 @@
 -- sums over the projects that report the measure (n_<measure> counts them). arrival_* / execution_*: the
 -- numerator and denominator sums over the projects that report both inputs with a positive denominator
 -- (perfeval.domain.budget.selection_reading's rule), and how many such projects (arrival_n / execution_n).
+-- The execution rate's denominator is received, or the budget for a self-evaluation reporting no receipts
+-- (execution_basis 'budget', queries/_views.sql project_execution; execution_budget_n counts those).
 WITH p AS (
     SELECT m.budget, m.received, m.spent, m.received - m.spent AS unspent,
-           coalesce(m.as_of, p.data_cutoff) AS as_of
+           coalesce(m.as_of, p.data_cutoff) AS as_of,
+           -- the execution rate's denominator by the project's definition (the project_execution view)
+           CASE WHEN e.execution_stated THEN NULL
+                WHEN e.execution_basis = 'budget' THEN m.budget ELSE m.received END AS execution_base,
+           e.execution_basis
     FROM selected_projects($region, $year_from, $year_to, $category, $evaluator_type) p
     LEFT JOIN project_money m USING (project_id)
+    LEFT JOIN project_execution e USING (project_id)
     WHERE ($project_id IS NULL OR p.project_id = $project_id)
 )
 SELECT as_of,
@@ -22,9 +29,11 @@ SELECT as_of,
        count(*) FILTER (WHERE received IS NOT NULL AND budget > 0) AS arrival_n,
        sum(received) FILTER (WHERE received IS NOT NULL AND budget > 0) AS arrival_num,
        sum(budget) FILTER (WHERE received IS NOT NULL AND budget > 0) AS arrival_den,
-       count(*) FILTER (WHERE spent IS NOT NULL AND received > 0) AS execution_n,
-       sum(spent) FILTER (WHERE spent IS NOT NULL AND received > 0) AS execution_num,
-       sum(received) FILTER (WHERE spent IS NOT NULL AND received > 0) AS execution_den
+       count(*) FILTER (WHERE spent IS NOT NULL AND execution_base > 0) AS execution_n,
+       sum(spent) FILTER (WHERE spent IS NOT NULL AND execution_base > 0) AS execution_num,
+       sum(execution_base) FILTER (WHERE spent IS NOT NULL AND execution_base > 0) AS execution_den,
+       count(*) FILTER (WHERE spent IS NOT NULL AND execution_base > 0 AND execution_basis = 'budget')
+           AS execution_budget_n
 FROM p
 GROUP BY as_of
 ORDER BY as_of NULLS LAST

@@ -24,22 +24,30 @@ from perfeval.cli.common import (
 )
 from perfeval.data import schema
 from perfeval.data.gate import DataGate, QueryError, Scope
+from perfeval.domain import budget
 from perfeval.text import fmt
 
 # ------------------------------------------------------------------------------------ summary
 SUMMARY_FIELDS = ("project_id", "name", "short_name", "province", "city", "district", "region_code",
                   "category", "period_start", "period_end", "data_cutoff", "evaluator", "evaluator_type",
                   "reported_total_score", "grade", "budget", "funds_received", "spent", "arrival_rate",
-                  "execution_rate", "tree_depth", "source", "data_kind")
+                  "execution_rate", "execution_basis", "execution_definition", "execution_definition_en",
+                  "execution_stated", "execution_rate_stated", "tree_depth", "source", "data_kind")
 
 
 def project_summaries(g: DataGate, scope: Scope) -> list[dict]:
     """One dict per visible project (queries/overview_projects.sql, no filter): amounts in 万元,
-    rates as fractions (arrival = received / budget, execution = spent / received), None where a
-    report gives no figure."""
+    rates as fractions (arrival = received / budget; execution = spent / received, or for a self-evaluation
+    without receipts 全年执行数 / 全年预算数, or the rate the document states: execution_basis, its
+    execution_definition in Chinese and English and execution_stated say which; execution_rate_stated: the
+    rate the document states, beside the one recomputed), None where a report gives no figure."""
     df = g.query("overview_projects", scope, region=None, year_from=None, year_to=None,
                  category=None, evaluator_type=None)
     df = df.rename(columns={"reported_grade": "grade", "received": "funds_received"})
+    if "execution_basis" in df.columns:
+        pairs = list(zip(df["execution_basis"], df["execution_stated"]))
+        df["execution_definition"] = [budget.execution_definition(b, s, "zh") or None for b, s in pairs]
+        df["execution_definition_en"] = [budget.execution_definition(b, s, "en") or None for b, s in pairs]
     return records(df[[c for c in SUMMARY_FIELDS if c in df.columns]])
 
 
@@ -67,7 +75,9 @@ def summary_command(args) -> int:
             f"{fmt.date(r['period_start'])}—{fmt.date(r['period_end'])}",
             fmt.score(r["reported_total_score"]), r["grade"] or fmt.not_reported(),
             fmt.number(r["budget"]), fmt.number(r["funds_received"]), fmt.number(r["spent"]),
-            fmt.pct(r["arrival_rate"]), fmt.pct(r["execution_rate"]), r["source"],
+            fmt.pct(r["arrival_rate"]),
+            budget.execution_text(r["execution_rate"], r.get("execution_basis"), r.get("execution_stated")),
+            r["source"],
         ])
     print(render_table(headers, table, max_width=32, right={4, 6, 7, 8, 9, 10}))
     print(f"\n{len(rows)} 个项目 / projects · 未披露 = not reported")

@@ -4,7 +4,10 @@ Pure functions (no Streamlit, no data access). Amounts are 万元, rates fractio
 
 Definitions (docs/data-model.md, the reports):
 - 资金到位率 arrival rate  = received / budget (budget = adjusted budget if given, else initial);
-- 预算执行率 execution rate = spent / received;
+- 预算执行率 execution rate = spent / received (basis ``received``, the evaluation reports'); for a
+  self-evaluation (evaluator_type 自评) that reports no receipts, 全年执行数 / 全年预算数 = spent / budget (basis
+  ``budget``, the national 项目支出绩效自评表's); where the inputs are missing but the document states the rate,
+  the stated rate (queries/_views.sql project_execution); `execution_definition` says which in words;
 - both are "not reported" (None) when an input is missing, never 0.
 
 A rate measured before the money's year is over (a data cutoff that is not 31 December, like 天津's
@@ -34,6 +37,58 @@ STATUS_COLORS = {
     "interim": "#2f81f7",
     "not_reported": "#8b949e",
 }
+
+
+SELF_EVALUATION = "自评"
+# execution_basis → (Chinese, English) definition
+EXECUTION_DEFINITIONS = {
+    "received": ("实际支出 ÷ 到位资金", "spent ÷ funds received"),
+    "budget": ("全年执行数 ÷ 全年预算数", "spent ÷ full-year budget"),
+}
+
+
+def execution_basis(received, evaluator_type) -> str:
+    """Which execution rate a project (or a year of it) has: ``received`` (spent ÷ received) where receipts are
+    reported or the project is not a self-evaluation, else ``budget`` (全年执行数 ÷ 全年预算数)."""
+    return "budget" if missing(received) and evaluator_type == SELF_EVALUATION else "received"
+
+
+def execution_definition(basis, stated=False, lang: str = "zh") -> str:
+    """The words of an execution rate's definition: "全年执行数 ÷ 全年预算数（文件所述）"; "" for no basis."""
+    if not isinstance(basis, str) or basis not in EXECUTION_DEFINITIONS:
+        return ""
+    zh, en = EXECUTION_DEFINITIONS[basis]
+    if clean(stated):
+        return f"{zh}（文件所述，未能重算）" if lang == "zh" else f"{en} (as the document states; not recomputable)"
+    return zh if lang == "zh" else en
+
+
+def execution_rate(spent, received, budget, evaluator_type=None) -> float | None:
+    """spent ÷ received, or for a self-evaluation without receipts spent ÷ budget (`execution_basis`)."""
+    if execution_basis(received, evaluator_type) == "budget":
+        return rate(spent, budget)
+    return rate(spent, received)
+
+
+def execution_text(value, basis=None, stated=False, lang: str = "zh") -> str:
+    """An execution rate as shown: its % (未披露 when missing), with its definition where it is not spent ÷
+    received or where it is the document's stated figure: "95.00%（全年执行数 ÷ 全年预算数）"."""
+    text = fmt.pct(value, lang)
+    if clean(value) is None or (basis in (None, "received") and not clean(stated)):
+        return text
+    words = execution_definition(basis if isinstance(basis, str) else "received", stated, lang)
+    return f"{text}（{words}）" if lang == "zh" else f"{text} ({words})"
+
+
+def execution_base(df: pd.DataFrame) -> pd.Series:
+    """Each project's execution-rate denominator by its definition: received, or the budget where its
+    execution_basis is ``budget`` (a self-evaluation without receipts); None where the rate is the stated
+    figure (nothing to weight). Rows of queries/overview_projects.sql or budget_projects.sql."""
+    if "execution_basis" not in df.columns:
+        return df["received"]
+    stated = df["execution_stated"].fillna(False).astype(bool) if "execution_stated" in df.columns else False
+    base = df["received"].where(df["execution_basis"] != "budget", df["budget"])
+    return base.where(~stated, None)
 
 
 def rate(numerator, denominator) -> float | None:
@@ -231,11 +286,17 @@ def money_notes(project: dict, by_fund: pd.DataFrame | None = None,
 
 
 def with_rates(df: pd.DataFrame) -> pd.DataFrame:
-    """Add arrival_rate, execution_rate, unspent and adjustment (adjusted − initial budget) to rows that
-    have budget / received / spent columns (a year, a sub-project, a project). NULL where an input is."""
+    """Add arrival_rate, execution_rate (and its execution_basis: with an ``evaluator_type`` column, a
+    self-evaluation's year without receipts is spent ÷ budget), unspent and adjustment (adjusted − initial
+    budget) to rows that have budget / received / spent columns (a year, a sub-project, a project). NULL where
+    an input is."""
     out = df.copy()
     out["arrival_rate"] = [rate(r, b) for r, b in zip(out["received"], out["budget"])]
-    out["execution_rate"] = [rate(s, r) for s, r in zip(out["spent"], out["received"])]
+    kinds = out["evaluator_type"] if "evaluator_type" in out else [None] * len(out)
+    out["execution_rate"] = [execution_rate(s, r, b, k)
+                             for s, r, b, k in zip(out["spent"], out["received"], out["budget"], kinds)]
+    out["execution_basis"] = [execution_basis(r, k) if not missing(e) else None
+                              for r, k, e in zip(out["received"], kinds, out["execution_rate"])]
     out["unspent"] = [unspent(r, s) for r, s in zip(out["received"], out["spent"])]
     if "initial_budget" in out and "adjusted_budget" in out:
         out["adjustment"] = [None if missing(i) or missing(a) else float(a) - float(i)
@@ -358,7 +419,8 @@ def compare_stated(stated: pd.DataFrame, totals: dict, years: pd.DataFrame | Non
             computed = unspent(src.get("received"), src.get("spent"))
         if computed is None and col in ("arrival_rate", "execution_rate"):
             computed = (rate(src.get("received"), src.get("budget")) if col == "arrival_rate"
-                        else rate(src.get("spent"), src.get("received")))
+                        else execution_rate(src.get("spent"), src.get("received"), src.get("budget"),
+                                            src.get("evaluator_type")))
         agrees = None if computed is None else abs(float(computed) - float(r["value"])) <= tol
         rows.append({"figure": r["figure"], "scope": scope, "label": r["label"], "stated": float(r["value"]),
                      "computed": None if computed is None else float(computed), "agrees": agrees,

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from perfeval.domain.budget import execution_base
+
 GRADES = ("优", "良", "中", "差")
 
 
@@ -14,7 +16,8 @@ class PortfolioKpis:
     budget: float | None          # 万元, sum over projects that report a budget
     received: float | None        # 万元
     spent: float | None           # 万元
-    execution_rate: float | None  # fraction: Σ spent / Σ received over projects reporting both
+    execution_rate: float | None  # fraction: Σ spent / Σ received over projects reporting both (a
+    # self-evaluation without receipts: its budget, 全年预算数, in place of received; domain.budget.execution_base)
     arrival_rate: float | None    # fraction: Σ received / Σ budget over projects reporting both
     mean_score: float | None      # mean reported total score
     grade_counts: dict[str, int]
@@ -36,7 +39,8 @@ def _weighted(num: pd.Series, den: pd.Series) -> float | None:
 def portfolio_kpis(df: pd.DataFrame) -> PortfolioKpis:
     """The headline numbers of a set of projects (rows of queries/overview_projects.sql).
 
-    Rates are weighted by money (Σ spent / Σ received), over the projects that report both inputs;
+    Rates are weighted by money (Σ spent / Σ received, a self-evaluation without receipts counting its
+    budget as the denominator, as its form defines 执行率), over the projects that report both inputs;
     a project that leaves an input out is counted in ``not_reported``, never as zero.
     """
     scores = df["reported_total_score"].dropna()
@@ -46,7 +50,7 @@ def portfolio_kpis(df: pd.DataFrame) -> PortfolioKpis:
         budget=_sum(df["budget"]),
         received=_sum(df["received"]),
         spent=_sum(df["spent"]),
-        execution_rate=_weighted(df["spent"], df["received"]),
+        execution_rate=_weighted(df["spent"], pd.to_numeric(execution_base(df), errors="coerce")),
         arrival_rate=_weighted(df["received"], df["budget"]),
         mean_score=float(scores.mean()) if len(scores) else None,
         grade_counts=grades,

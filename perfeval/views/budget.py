@@ -52,8 +52,10 @@ def _left_out(text: str, missing: int, t: Translator) -> str:
     return text + (t(f"（{missing} 个项目未披露，未计入）", f" ({missing} not reported, left out)") if missing else "")
 
 
-def _kpis(totals: dict, one: dict | None, readings: dict, lang: str) -> tuple[list, list]:
-    """The two rows of KPI cards, (label, value) pairs, and their help texts (None: no help)."""
+def _kpis(totals: dict, one: dict | None, readings: dict, lang: str, execution_help: str | None = None
+          ) -> tuple[list, list]:
+    """The two rows of KPI cards, (label, value) pairs, and their help texts (None: no help);
+    ``execution_help``: the execution rate's definition (`_execution_help`)."""
     t = Translator(lang)
     (arrival, _, miss_arr), (execution, _, miss_exe) = readings["arrival"], readings["execution"]
     money = [(t(terms.BUDGET_WAN), fmt.number(totals["budget"], 2, lang)),
@@ -64,7 +66,7 @@ def _kpis(totals: dict, one: dict | None, readings: dict, lang: str) -> tuple[li
                   t("到位资金 − 实际支出；负数＝支出多于到位", "received − spent; negative = spent more than received")]
     rates = [(t(ARRIVAL_LABEL), fmt.pct(arrival.value, lang)), (t(EXECUTION_LABEL), fmt.pct(execution.value, lang))]
     rates_help = [_left_out(t("到位资金 ÷ 预算", "received ÷ budget"), miss_arr, t),
-                  _left_out(t("实际支出 ÷ 到位资金", "spent ÷ received"), miss_exe, t)]
+                  _left_out(execution_help or t("实际支出 ÷ 到位资金", "spent ÷ received"), miss_exe, t)]
     if one is None:
         rates += [(t(terms.PROJECTS), f"{int(totals['projects']):,}"),
                   (t("未披露预算的项目", "Projects without a budget"), f"{int(totals['no_budget']):,}")]
@@ -75,6 +77,22 @@ def _kpis(totals: dict, one: dict | None, readings: dict, lang: str) -> tuple[li
                   (t("调整预算（万元）", "Adjusted budget (10k CNY)"), fmt.number(one.get("adjusted_budget"), 2, lang))]
         rates_help += [None, t("年初预算 ", "initial budget ") + fmt.number(one.get("initial_budget"), 2, lang)]
     return [money, rates], [money_help, rates_help]
+
+
+def _execution_help(money, one: dict | None, lang: str) -> str:
+    """The execution rate's definition: the project's (its stated figure where it cannot be recomputed), or for a
+    selection spent ÷ received, saying how many self-evaluations count 全年执行数 ÷ 全年预算数 instead."""
+    t = Translator(lang)
+    if one is not None:
+        return (budget.execution_definition(one.get("execution_basis"), one.get("execution_stated"), lang)
+                or budget.execution_definition("received", False, lang))
+    n = int(pd.to_numeric(money["execution_budget_n"], errors="coerce").fillna(0).sum()) \
+        if "execution_budget_n" in money.columns and len(money) else 0
+    text = t("实际支出 ÷ 到位资金", "spent ÷ received")
+    if n:
+        text += t(f"；其中 {n} 个自评项目无到位资金，按自评表的 全年执行数 ÷ 全年预算数 计",
+                  f"; {n} self-evaluations without receipts count spent ÷ full-year budget, as their form defines it")
+    return text
 
 
 def _dial_note(target_pct: float, t: Translator) -> str:
@@ -109,6 +127,15 @@ def _notes(q, sel: pd.DataFrame, one: dict | None, lang: str) -> dict | None:
                       for name, notes in by_project.items()]}
 
 
+def _definition_note(row: dict, lang: str) -> str:
+    """" · 全年执行数 ÷ 全年预算数" under an execution dial whose rate is not spent ÷ received (or is stated); ""."""
+    basis = row.get("execution_basis") if isinstance(row.get("execution_basis"), str) else None
+    stated = not fmt.is_missing(row.get("execution_stated")) and bool(row.get("execution_stated"))
+    if basis in (None, "received") and not stated:
+        return ""
+    return " · " + budget.execution_definition(basis or "received", stated, lang)
+
+
 def _gauge(reading, title: str, t: Translator, subtitle: str, height: int | None = None) -> str:
     kw = {} if height is None else {"height": height}
     return charts.spec(charts_budget.rate_gauge(reading, title, t, subtitle=subtitle, **kw))
@@ -135,7 +162,8 @@ def _per_project(q, sel: pd.DataFrame, totals: dict, *, filters: Filters, lang: 
         link=links.many("budget", "project", rows["project_id"]),
         cutoff=[budget.cutoff_text(a, lang) for a in rows["as_of"]],
         arrival_s=[fmt.pct(v, lang) for v in rows["arrival_rate"]],
-        execution_s=[fmt.pct(v, lang) for v in rows["execution_rate"]],
+        execution_s=[budget.execution_text(v, b, s, lang) for v, b, s in
+                     zip(rows["execution_rate"], rows["execution_basis"], rows["execution_stated"])],
         budget_s=[fmt.number(v, 2, lang) for v in rows["budget"]],
         received_s=[fmt.number(v, 2, lang) for v in rows["received"]],
         spent_s=[fmt.number(v, 2, lang) for v in rows["spent"]],
@@ -152,10 +180,11 @@ def _per_project(q, sel: pd.DataFrame, totals: dict, *, filters: Filters, lang: 
             a = budget.gauge_reading(r["arrival_rate"], target, r["as_of"])
             e = budget.gauge_reading(r["execution_rate"], target, r["as_of"], ceiling=budget.EXECUTION_CEILING)
             sub = budget.cutoff_text(r["as_of"], lang)
+            e_sub = sub + _definition_note(r, lang)
             dials.append((f"ga_{r['project_id']}", _gauge(a, f"{r['short_name']} · " + t("资金到位率", "arrival"), t,
                                                           budget.status_text(a, lang) + " · " + sub, height=230)))
             dials.append((f"ge_{r['project_id']}", _gauge(e, f"{r['short_name']} · " + t("预算执行率", "execution"), t,
-                                                          budget.status_text(e, lang) + " · " + sub, height=230)))
+                                                          budget.status_text(e, lang) + " · " + e_sub, height=230)))
     out["dials"] = dials
     return out
 
@@ -197,7 +226,7 @@ def _years(q, one: dict | None, project_id: str | None, *, filters: Filters, lan
         received_s=[fmt.number(v, 2, lang) for v in y["received"]],
         spent_s=[fmt.number(v, 2, lang) for v in y["spent"]],
         arrival_s=[fmt.pct(v, lang) for v in y["arrival_rate"]],
-        execution_s=[fmt.pct(v, lang) for v in y["execution_rate"]],
+        execution_s=[budget.execution_text(v, b, False, lang) for v, b in zip(y["execution_rate"], y["execution_basis"])],
     )[["short_name", "year", "initial_s", "adjusted_s", "adjustment_s", "received_s", "spent_s", "arrival_s",
        "execution_s"]]
     out = {"chart": charts.spec(charts_budget.year_bars(yearly, t)), "table": table, "chart_note": None,
@@ -276,7 +305,11 @@ def build(q, *, filters: Filters, lang: str, links: Links, project_id: str | Non
     totals = budget.portfolio_totals(money)
     readings = {"arrival": budget.portfolio_reading(money, "arrival", target),
                 "execution": budget.portfolio_reading(money, "execution", target, ceiling=budget.EXECUTION_CEILING)}
-    v["kpis"], v["kpi_help"] = _kpis(totals, one, readings, lang)
+    if one is not None and readings["execution"][0].value is None and not fmt.is_missing(one.get("execution_rate")):
+        # the document states the rate but not the amounts it comes from: its stated figure, never 未披露
+        readings["execution"] = (budget.gauge_reading(one["execution_rate"], target, one.get("as_of"),
+                                                      ceiling=budget.EXECUTION_CEILING), 1, 0)
+    v["kpis"], v["kpi_help"] = _kpis(totals, one, readings, lang, _execution_help(money, one, lang))
     v["cutoff"] = "**📅 " + (t("资金数据", "Money figures") + " " + budget.cutoff_text(one.get("as_of"), lang) if one
                             else budget.cutoff_summary_counts(zip(money["as_of"], money["projects"]), lang)) + "**"
 
@@ -286,7 +319,9 @@ def build(q, *, filters: Filters, lang: str, links: Links, project_id: str | Non
     cut = budget.cutoff_text(one.get("as_of"), lang) if one else (
         t("含非年末数据", "includes interim figures") if execution.interim else None)
     v["gauges"] = [(f"gauge_{label[1]}", _gauge(reading, t(label) + scope_word, t,
-                                                budget.status_text(reading, lang) + (f" · {cut}" if cut else "")))
+                                                budget.status_text(reading, lang) + (f" · {cut}" if cut else "")
+                                                + (_definition_note(one, lang) if one and label == EXECUTION_LABEL
+                                                   else "")))
                    for reading, label in ((arrival, ARRIVAL_LABEL), (execution, EXECUTION_LABEL))]
     v["dial_note"] = _dial_note(target_pct, t)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from perfeval.charts import base as charts
 from perfeval.charts import compare as charts_compare
 from perfeval.charts import scorecard as charts_scorecard
-from perfeval.domain import compare, disclosure
+from perfeval.domain import budget, compare, disclosure
 from perfeval.domain.portfolio import data_kinds, portfolio_kpis
 from perfeval.domain.regions import region_label
 from perfeval.text import fmt
@@ -23,6 +23,23 @@ AUDIT_MAX_PROJECTS = 500   # above this, the ranked table carries no audit colum
 MAX_LAGGING = 10           # lagging regions listed (worst first); the rest are counted
 MAX_CHART_UNITS = 20       # regions drawn in the grade and budget charts (ranking order)
 LAG_GAP = compare.LAG_GAP
+
+
+def _execution_help(df, t: Translator) -> str:
+    """The weighted execution rate's definition, saying how many self-evaluations count their full-year budget
+    (全年预算数) as the denominator (no 到位 on their form) and how many state only the rate (not weighted)."""
+    basis = df["execution_basis"] if "execution_basis" in df.columns else None
+    n_budget = int(((basis == "budget") & ~df["execution_stated"].fillna(False).astype(bool)).sum()) \
+        if basis is not None else 0
+    n_stated = int(df["execution_stated"].fillna(False).astype(bool).sum()) if basis is not None else 0
+    text = t("Σ实际支出 ÷ Σ到位资金（仅计两项均披露的项目）", "Σ spent ÷ Σ received, over projects reporting both")
+    if n_budget:
+        text += t(f"；{n_budget} 个自评项目无到位资金，按自评表以全年预算数为分母",
+                  f"; {n_budget} self-evaluations without receipts count their full-year budget, as their form does")
+    if n_stated:
+        text += t(f"；{n_stated} 个项目只给出执行率本身，未计入加权",
+                  f"; {n_stated} projects state the rate only and are not weighted in")
+    return text
 
 
 def ranked(q, *, filters: Filters, lang: str, links: Links) -> dict:
@@ -44,7 +61,7 @@ def ranked(q, *, filters: Filters, lang: str, links: Links) -> dict:
         (t(terms.SPENT_WAN), fmt.number(k.spent, 2, lang)),
     ]]
     v["kpi_help"] = [
-        [None, None, t("Σ实际支出 ÷ Σ到位资金（仅计两项均披露的项目）", "Σ spent ÷ Σ received, over projects reporting both")],
+        [None, None, _execution_help(df, t)],
         [t(f"{k.not_reported['budget']} 个项目未披露预算", f"{k.not_reported['budget']} projects report no budget"),
          None, None]]
     v["grades"] = t("评价等级：", "Grades: ") + "　".join(f"{g} {n}" for g, n in k.grade_counts.items())
@@ -61,7 +78,8 @@ def ranked(q, *, filters: Filters, lang: str, links: Links) -> dict:
         evaluator_s=fmt.texts(top["evaluator_type"], lang),
         budget_s=[fmt.number(x, 2, lang) for x in top["budget"]],
         spent_s=[fmt.number(x, 2, lang) for x in top["spent"]],
-        execution_s=[fmt.pct(x, lang) for x in top["execution_rate"]],
+        execution_s=[budget.execution_text(x, b, s, lang) for x, b, s in
+                     zip(top["execution_rate"], top["execution_basis"], top["execution_stated"])],
         data=top["data_kind"].map({"report": t("真实报告", "real report"), "demo": t("示例", "demo"),
                                   "import": t("导入", "imported"), "generated": t("生成", "generated")}),
     )
