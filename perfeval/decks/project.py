@@ -223,6 +223,9 @@ def _score_slide(deck: Deck, p: dict, l1: pd.DataFrame, tree: pd.DataFrame, tota
                                                   (t("得分率", "Rate"), 1.1, "r")], table,
                name="table_level1")
     notes = [t("柱上数字为得分率（得分 ÷ 分值）。", "The figure on each score bar is its score rate (score ÷ weight).")]
+    partial = disclosure.partial_text(disclosure.coverage(tree), lang)
+    if partial:  # a partial tree says so (issue 18)
+        notes.insert(0, partial)
     if l1["derived"].any():
         notes.append(t("“*”：报告未直接给出一级指标的分值和得分，为其下级指标之和（计算值）。",
                        "“*”: the report states no level-1 weight or score; the sum of the indicators below (computed)."))
@@ -235,7 +238,7 @@ def _score_slide(deck: Deck, p: dict, l1: pd.DataFrame, tree: pd.DataFrame, tota
     if not tree.empty and int(tree["level"].max()) < 2:
         notes.append(t("报告仅披露一级指标得分，二、三级指标得分未披露。",
                        "The report gives level-1 scores only; level-2 and level-3 scores are not reported."))
-    if total is not None and not fmt.is_missing(total.score):
+    if total is not None and not fmt.is_missing(total.score) and not partial:
         notes.append(t(f"按评分规则和报告数据重算的总分为 {fmt.score(total.score, lang)}（报告 {score}）。",
                        f"Total recomputed from the rules and the report's data: {fmt.score(total.score, lang)} "
                        f"(reported {score})."))

@@ -105,7 +105,9 @@ def scorecard_section(q, *, project_id: str, lang: str) -> dict:
                                                                 " The total is kept as given (manual)."))
     else:
         partial = disclosure.partial_text(disclosure.coverage(tree), lang)
-        v["captions"] = ([partial] if partial else []) + _tree_captions(tree, total, t)
+        # a partial tree's listed scores do not add up to a total: no recomputed total is stated for it
+        v["captions"] = ([partial] if partial else []) + _tree_captions(
+            tree, {**total, "recomputed": None} if partial else total, t)
         table = scorecard.scorecard_table(tree, q("scorecard_indicators", project_id=project_id), lang)
         v["table"], v["table_height"] = table, 38 + 35 * min(len(table), 40)
         if table["weight"].str.endswith("*").any() or table["reported"].str.endswith("*").any():
