@@ -279,6 +279,17 @@ def test_a_bad_rate_and_a_bad_score_are_problems_too(lake):
     assert ("selfeval_score", "H（得分）", "满分") in found
 
 
+def test_the_schema_checks_of_a_forms_rows_name_the_forms_cell(lake):
+    budget = (("年度资金总额", 100, 120, -5, 10, "95%", 9.5),)
+    indicators = INDICATORS[:1] + (("产出指标", "质量指标", "宣传覆盖率", "≥95%", "96%", 150, 20, None),)
+    staged = staging.stage("x.xlsx", workbook(("S", [dict(budget=budget, indicators=indicators)])), lake)
+    found = {(p.code, p.row, p.column, p.value) for p in staged.problems}
+    assert ("below_min", 6, "F（全年执行数）spent", "-5") in found
+    assert ("above_max", 11, "G（分值）weight", "150") in found
+    below = next(p for p in staged.problems if p.code == "below_min")
+    assert below.message_zh.startswith("F 列「全年执行数」：") and below.message_en.startswith("column F (full-year spending): ")
+
+
 def test_a_form_without_a_place_asks_for_the_region_and_a_region_code_row_answers(lake):
     staged = staging.stage("x.xlsx", workbook(("S", [dict(supervising="市公安局", implementing="禁毒支队",
                                                             name="禁毒经费")])), lake)
