@@ -20,7 +20,7 @@ st.markdown(t(
     "1. 下载导入模板，每张表一个工作表（说明见模板首页）；金额单位为万元，比率填小数（71.72% 写作 0.7172），"
     "日期写作 2023-06-30。\n"
     "2. 上传填好的 Excel 工作簿（或单张表的 CSV / Parquet 文件）。系统逐格检查，列出每处问题的工作表、行、列和值。\n"
-    "3. 检查通过后确认导入：数据作为新的批次写入，原文件原样保存，已有数据不作任何改动。已导入项目的更正文件可替代原批次（原批次移至归档，可恢复）。",
+    "3. 检查通过后确认导入：数据作为新的批次写入，原文件原样保存，已有数据不作任何改动。改正后重新上传的文件可替代原批次（原批次移至归档，可恢复）。",
     "1. Download the template: one sheet per table (its first sheet explains how to fill it); amounts in "
     "10k CNY, rates as fractions (71.72% is 0.7172), dates as 2023-06-30.\n"
     "2. Upload the filled workbook (or one table's CSV / Parquet file). Every cell is checked; each problem "

@@ -38,9 +38,10 @@ template, batches, withdraw, compact and demo; perfeval.cli.deck the decks. The 
 (perfeval.data, perfeval.domain, perfeval.decks) parse no arguments and print nothing.
 
 Every read of the lake goes through the data gate (`gate(args)`); ``validate`` reads files only and
-writes nothing. Three commands change the lake, none by changing or deleting a file: ``compact``
+writes nothing. Four commands change the lake, none by changing or deleting a data file: ``compact``
 merges files and moves the merged ones to ``_archive/``; ``import`` adds a new batch folder under
-``imports/``; ``withdraw`` moves one such folder to ``_archive/imports/``. A command that reads the
+``imports/`` (with ``--supersede``, moving the batches it replaces to ``_archive/imports/``); ``withdraw``
+moves one such folder to ``_archive/imports/``; ``restore`` moves it back. A command that reads the
 lake may write its cache, the indicator roll-up under ``_derived/`` (not data; docs/data-model.md);
 ``compact`` writes the new one when it has merged indicator files. ``demo`` writes the demonstration
 portfolio's files (data/demo/ unless ``--out`` says otherwise), not the lake's data.

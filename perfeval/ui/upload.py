@@ -144,7 +144,7 @@ def batch_list(lang: str) -> None:
     t = Translator(lang)
     listed = state.model(ingest_view.batches, lake=str(state.data_dir()), lang=lang)
     done = st.session_state.pop("batch_action", None)
-    with st.expander(t("批次：已导入、已撤回", "Batches: imported and withdrawn"), expanded=bool(done)):
+    with st.expander(t("全部批次（撤回与恢复）", "All batches (withdraw and restore)"), expanded=bool(done)):
         if done:
             st.success(ingest_view.batch_action(*done, lang))
         if listed["table"].empty:
