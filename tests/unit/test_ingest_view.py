@@ -92,3 +92,29 @@ def test_batches_table():
                                   "superseded by batch 20261122-235322-edd32a"]
     assert list(en["who"]) == ["futian", "not recorded", "local"]
     assert ingest_view.batches_table([], "en").empty
+
+
+def test_superseding_says_what_would_be_replaced():
+    from perfeval.data.imports.ingest import SupersededBatch, SupersededProject, Superseding
+
+    old = SupersededBatch("20261122-235322-edd32a", "南山.xlsx", "本机/local", "2026-11-22T23:53:22",
+                          (("import:20261122-235322-edd32a", "南山.xlsx"),),
+                          (SupersededProject("p1", "项目一", True), SupersededProject("p2", "项目二", False)))
+    v = ingest_view.superseding(Superseding((old,)), "南山-更正.xlsx", "zh")
+    assert v["ok"] and "「南山-更正.xlsx」中的项目已在数据湖中（批次 20261122-235322-edd32a）" in v["headline"]
+    assert list(v["table"]["in_file"]) == ["是", "否：将一并撤回"]
+    assert v["table"].iloc[0][["batch", "file", "when", "who", "project", "name"]].tolist() == [
+        old.id, "南山.xlsx", "2026-11-22 23:53", "本机", "p1", "项目一"]
+    assert v["table"].iloc[0]["document"] == "南山.xlsx（import:20261122-235322-edd32a）"
+    assert "新文件中没有项目 p2" in v["note"] and v["refusals"] == []
+    en = ingest_view.superseding(Superseding((old,)), "fix.xlsx", "en")
+    assert "can supersede them" in en["headline"] and list(en["table"]["in_file"]) == ["yes", "no: withdrawn too"]
+    assert en["table"].iloc[0]["who"] == "local" and "does not hold project p2" in en["note"]
+    refused = Superseding((), (("属于随附的评价报告", "belongs to the bundled report"),))
+    assert ingest_view.superseding(refused, "x.xlsx", "en")["refusals"] == ["belongs to the bundled report"]
+    assert not ingest_view.superseding(refused, "x.xlsx", "zh")["ok"]
+
+
+def test_batch_action_lines():
+    assert "已撤回" in ingest_view.batch_action("withdraw", "b1", "zh")
+    assert "was restored" in ingest_view.batch_action("restore", "b1", "en")
