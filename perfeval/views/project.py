@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from perfeval.charts import base as charts
 from perfeval.charts import scorecard as charts_scorecard
-from perfeval.domain import audit, disclosure
+from perfeval.domain import audit, budget, disclosure
 from perfeval.domain.facts import project_facts
 from perfeval.domain.portfolio import data_kinds
 from perfeval.text import fmt
@@ -37,7 +37,8 @@ def facts(q, *, project_id: str, lang: str) -> dict:
             (t(terms.BUDGET_WAN), fmt.number(p.get("budget"), 2, lang)),
             (t(terms.RECEIVED_WAN), fmt.number(p.get("received"), 2, lang)),
             (t(terms.SPENT_WAN), fmt.number(p.get("spent"), 2, lang)),
-            (t(terms.EXECUTION_RATE), fmt.pct(p.get("execution_rate"), lang)),
+            (t(terms.EXECUTION_RATE), budget.execution_text(p.get("execution_rate"), p.get("execution_basis"),
+                                                            p.get("execution_stated"), lang)),
         ],
         "as_of": (None if fmt.is_missing(p.get("as_of")) else
                   t(f"资金数据截至 {fmt.date(p['as_of'])}", f"Money figures as of {fmt.date(p['as_of'])}")),

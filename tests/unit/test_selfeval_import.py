@@ -323,6 +323,18 @@ def test_the_same_form_twice_is_refused(lake):
     assert "duplicate_key_lake" in {p.code for p in again.problems}
 
 
+def test_a_corrected_form_supersedes_the_batch_of_the_first(lake):
+    imported(lake, "宣城.xlsx", workbook(("禁毒经费", [{}])))
+    budget = (("年度资金总额", 100, 120, 118, 10, "98.33%", 9.8), ("其中：当年财政拨款", 100, 120, 118, None, None, None))
+    staged = staging.stage("宣城（更正）.xlsx", workbook(("禁毒经费", [dict(budget=budget)])), lake)
+    assert {p.code for p in staged.problems} == {"duplicate_key_lake"}  # the same project: the same keys
+    offer = ingest.supersede_offer(staged, lake)
+    assert offer is not None and not offer.refusals and [b.file for b in offer.batches] == ["宣城.xlsx"]
+    ingest.commit(staged, lake, supersede=offer)
+    b = DataGate(Lake(lake)).table("budget", Scope.everything())
+    assert b["spent"].tolist() == [118.0]
+
+
 # ---------------------------------------------------------------------------------------------- execution rate
 def test_the_execution_rate_of_a_self_evaluation_is_shown_with_its_definition(lake, capsys):
     from perfeval.views import budget as budget_view
@@ -345,6 +357,10 @@ def test_the_execution_rate_of_a_self_evaluation_is_shown_with_its_definition(la
     assert v["per_project"]["table"]["execution_s"].tolist() == ["95.00% (spent ÷ full-year budget)"]
     assert "self-evaluations without receipts" in " ".join(h for row in v["kpi_help"] for h in row if h)
 
+    from perfeval.views import project as project_view
+
+    cards = dict(project_view.facts(q, project_id=pid, lang="zh")["kpis"])
+    assert cards["预算执行率"] == "95.00%（全年执行数 ÷ 全年预算数）"
     r = overview.ranked(q, filters=Filters(), lang="zh", links=Links())
     assert r["table"]["execution_s"].tolist() == ["95.00%（全年执行数 ÷ 全年预算数）"]
     assert dict(item for row in r["kpis"] for item in row)["加权预算执行率"] == "95.00%"
