@@ -40,7 +40,7 @@ else:
         if note:
             st.caption(note)
     plot.chart(l1["chart"])
-    st.dataframe(l1["table"], hide_index=True, width="stretch",
+    common.table(l1["table"],
                  column_config={"code": t(terms.CODE), "name": t("一级指标", "Indicator"),
                                 "weight_s": t(terms.WEIGHT), "score_s": t("得分", "Score"),
                                 "rate_s": t(terms.SCORE_RATE)})
@@ -56,7 +56,7 @@ c1, c2 = st.columns([3, 2])
 plot.chart(sc["treemap"], key=f"sc_tree_{pid}", where=c1)
 plot.chart(sc["points_lost"], key=f"sc_lost_{pid}", where=c2)
 if sc["table"] is not None:
-    st.dataframe(sc["table"], hide_index=True, width="stretch", key=f"sc_table_{pid}", height=sc["table_height"],
+    common.table(sc["table"], key=f"sc_table_{pid}", height=sc["table_height"],
                  column_config={
                      "code": t(terms.CODE),
                      "name": st.column_config.TextColumn(t("指标", "Indicator"), width="medium"),

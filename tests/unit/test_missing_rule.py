@@ -199,3 +199,36 @@ def test_compare_of_partial_projects_says_what_they_share(pq):
     assert "测试乙 未披露" in v["shared_note"] and "测试甲 未披露：总分" in v["shared_note"]
     assert "所选对象均未披露" in v["shared_note"]
     assert set(v["ranking"]["reported_grade"]) == {"未披露"}
+
+
+# -- decks ----------------------------------------------------------------------------------------------------
+
+def _deck_text(data: bytes) -> str:
+    import io
+
+    from pptx import Presentation
+
+    out = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                out.append(shape.text_frame.text)
+            if getattr(shape, "has_table", False) and shape.has_table:
+                out += [c.text for r in shape.table.rows for c in r.cells]
+            if getattr(shape, "has_chart", False) and shape.has_chart:
+                out += [str(c) for p in shape.chart.plots for c in p.categories]
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("pid", [pl.TREE, pl.TOTAL, pl.NOTHING])
+def test_project_deck_of_a_partial_project_has_no_literal_missing(pq, pid):
+    import re
+
+    from perfeval.decks.project import project_deck
+
+    text = _deck_text(project_deck(pq, pid, "zh"))
+    assert not re.findall(r"(?<![A-Za-z])(None|nan|NaN)(?![A-Za-z])", text)
+    if pid == pl.TREE:
+        assert "部分披露：列出 4 项指标" in text
+    if pid == pl.NOTHING:
+        assert "报告既未给出总分，也未列出指标得分" in text and "只给出总分" not in text
