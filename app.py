@@ -5,13 +5,14 @@ import pathlib
 import streamlit as st
 
 from perfeval.pages import PAGES, SECTIONS
-from perfeval.ui import audit, sidebar, state
+from perfeval.ui import audit, auth, sidebar, state
 
 HERE = pathlib.Path(__file__).parent
 
 st.set_page_config(page_title="绩效评价看板", page_icon=str(HERE / "static" / "icon.png"), layout="wide")
 state.init_from_url()
 t = state.tr()
+auth.stop_unless_signed_in(t)  # nobody (or a non-loopback address without sign-in): a message, no page
 
 nav_pages: dict[str, list] = {t(*title): [] for title in SECTIONS.values()}
 hidden = []

@@ -165,3 +165,31 @@ def load_settings(path: str | os.PathLike | None = None) -> AuthSettings:
         raise AuthSettingsError(f"无法读取登录设置文件 {p}（{e.strerror}）/ cannot read the auth settings file {p} "
                                 f"({e.strerror})") from e
     return parse_settings(text, p)
+
+
+def is_loopback(address: str | None) -> bool:
+    """Whether a server bound to ``address`` is reachable from this machine only (127.0.0.0/8, ::1,
+    ``localhost``). Unset or empty means every interface: not loopback."""
+    if not address or not address.strip():
+        return False
+    address = address.strip().strip("[]")
+    if address.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def binding_refusal(settings: AuthSettings, address: str | None) -> str | None:
+    """Why the app must not serve bound to ``address`` (Streamlit's ``server.address``) with ``settings``, or
+    None: without sign-in (local mode) only a loopback address is allowed, since anyone who reaches the port
+    would be the local administrator."""
+    if settings.sign_in or is_loopback(address):
+        return None
+    shown = address or "（全部网络接口 / every interface）"
+    return (f"未配置登录（本机模式），但服务绑定在 {shown}：拒绝启动。请绑定 127.0.0.1（--server.address 127.0.0.1），"
+            f"或在登录设置文件（$PERFEVAL_AUTH）中配置 mode = \"oidc\" 或 \"proxy\"。 / No sign-in is configured (local "
+            f"mode) but the server is bound to {address or 'every interface'}: refusing to serve. Bind to 127.0.0.1 "
+            "(--server.address 127.0.0.1), or configure mode = \"oidc\" or \"proxy\" in the auth settings file "
+            "($PERFEVAL_AUTH).")

@@ -191,9 +191,6 @@ class Lake:
                     if name != "projects":
                         con.execute("CREATE VIEW " + name + " AS SELECT * FROM base_" + name
                                     + " WHERE project_id IN (SELECT project_id FROM projects)")
-                # the sources the viewer's rows cite: the documents a restricted viewer may see
-                con.execute("CREATE VIEW scoped_sources AS "
-                            + " UNION ".join("SELECT source FROM " + name for name in keyed))
         allowed = [str(self.root)] + ([str(nodes.parent)] if not nodes.is_relative_to(self.root) else [])
         con.execute("SET allowed_directories=[" + ", ".join(sql_literal(d) for d in allowed) + "]")
         con.execute("SET enable_external_access=false")

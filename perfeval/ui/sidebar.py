@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from perfeval.text import glossary as terms
-from perfeval.ui import state
+from perfeval.ui import auth, state
 from perfeval.views import sidebar
 
 
@@ -25,6 +25,7 @@ def render(filters: bool = True) -> None:
              horizontal=True, key="w_lang", index=0 if state.lang() == "zh" else 1,
              on_change=_sync("w_lang", "lang"))
     t = state.tr()
+    auth.sidebar(t)  # who is signed in, or 本机模式（未启用登录）
     if not filters:
         sb.caption(t("筛选条件不适用于本页，回到其他页面时保持不变。",
                      "The filters do not apply to this page; the other pages keep them."))

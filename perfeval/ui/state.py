@@ -17,6 +17,7 @@ from perfeval.data import demo_default
 from perfeval.data.gate import DataGate, Scope
 from perfeval.data.lake import Lake
 from perfeval.text.i18n import Translator
+from perfeval.ui import auth
 from perfeval.ui.model_cache import ModelCache
 from perfeval.views import sidebar as sidebar_view
 from perfeval.views.common import Filters, Links
@@ -48,8 +49,9 @@ def gate() -> DataGate:
 
 
 def scope() -> Scope:
-    """The viewer's scope. Everyone sees every region for now; the demo switch hides demo rows."""
-    return Scope.everything(include_demo=bool(st.session_state.get("show_demo", True)))
+    """The signed-in viewer's scope (perfeval.ui.auth: from the server's sign-in, never from the URL or a widget;
+    nobody, an unknown user or role: `Scope.nothing()`); the demo switch hides demo rows."""
+    return auth.scope(include_demo=bool(st.session_state.get("show_demo", True)))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

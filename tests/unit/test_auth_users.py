@@ -65,7 +65,7 @@ def test_scope_reads_only_its_projects(gate):
     assert list(gate.query("project_list", gd)["project_id"]) == ["ft-2021-2023-anti-fraud-service"]
     viewer = scope_for(User("v", "viewer", projects=("tj-2022-fraud-ops", "no-such")))
     assert list(gate.query("project_list", viewer)["project_id"]) == ["tj-2022-fraud-ops"]
-    # the documents a restricted viewer sees are those its rows cite
+    # the documents a restricted viewer sees are those its projects cite
     docs = gate.run_sql("SELECT source FROM documents", ft)["source"].tolist()
     assert docs and all("futian" in s for s in docs)
 
