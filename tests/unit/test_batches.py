@@ -6,12 +6,14 @@ a bundled report (perfeval.data.imports.batches, perfeval.data.imports.ingest)."
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -367,3 +369,20 @@ def test_a_scope_with_a_list_of_projects(lake):
         batches.withdraw(lake, a.id, scope=Scope(("44",), True, ("another-project",)))
     with pytest.raises(batches.WithdrawRefused, match="outside your scope"):
         batches.withdraw(lake, a.id, scope=Scope.nothing())
+
+
+def test_no_offer_when_rows_outside_would_lose_their_project(lake):
+    a = _import(lake, "projects.csv", projects_csv([PID, "imp-test-0002"]))
+    b = _import(lake, "budget.csv", b"project_id,year,initial_budget\nimp-test-0002,2024,50\n")
+    offer = ingest.supersede_offer(ingest.stage("projects.csv", projects_csv([PID], score="90"), lake), lake)
+    assert offer.batch_ids == (a.id,) and not offer.ok
+    [(zh, en)] = offer.refusals
+    assert f"其他数据依赖批次 {a.id}" in zh and f"imports/{b.id}/budget.parquet" in en and "withdraw them first" in en
+    # an upload citing a project only the superseded batch holds fails the checks without that batch
+    wb = openpyxl.load_workbook(io.BytesIO(workbook(score="90")))
+    wb["budget"].append(["imp-test-0002", 2030, 1, 1, 1])
+    buf = io.BytesIO()
+    wb.save(buf)
+    batches.withdraw(lake, b.id)
+    offer = ingest.supersede_offer(ingest.stage("南山.xlsx", buf.getvalue(), lake), lake)
+    assert not offer.ok and any("imp-test-0002" in en and "still" in en for _, en in offer.refusals)

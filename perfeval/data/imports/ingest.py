@@ -204,16 +204,17 @@ class Superseding:
 
 
 class _LakeWithout(ImportContext):
-    """The lake as an upload's context, without the files of some batch folders (those it would replace)."""
+    """An upload's context (``base``, whose rows are read once) without the files of some batch folders (those
+    the upload would replace)."""
 
-    def __init__(self, root, project_ids, extra, without: list[pathlib.Path]):
-        super().__init__(root, project_ids, extra)
-        self.without = without
+    def __init__(self, base: ImportContext, without: list[pathlib.Path]):
+        super().__init__(base.root, base.project_ids, base.extra)
+        self.base = base
+        self._files = [p for p in base.files() if not any(p.is_relative_to(f) for f in without)]
+        self.kept = {display_path(p) for p in self._files}
 
-    def files(self) -> list[pathlib.Path]:
-        if self._files is None:
-            self._files = [p for p in super().files() if not any(p.is_relative_to(f) for f in self.without)]
-        return self._files
+    def lake_rows(self, table: str) -> list[Checked]:
+        return [c for c in self.base.lake_rows(table) if c.file in self.kept]
 
 
 def _refusal(root: pathlib.Path, path: pathlib.Path | None, shown: str, t: schema.Table, row: dict) -> tuple[str, str]:
@@ -299,7 +300,7 @@ def supersede_offer(staged: Staged, lake: str | os.PathLike) -> Superseding | No
     if refusals or not old:
         return Superseding(described, tuple(refusals))
     without = [root / IMPORTS_DIR / b for b in old]
-    left = cross_check(targets, _LakeWithout(root, project_ids_of(targets), extra, without))
+    left = cross_check(targets, _LakeWithout(context, without))
     for p in left[:10]:
         refusals.append((f"替代批次 {'、'.join(sorted(old))} 后仍有问题：{p.location()} {p.message_zh}",
                          f"with batch{'es' if len(old) > 1 else ''} {', '.join(sorted(old))} superseded, still: "
