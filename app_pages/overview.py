@@ -57,12 +57,12 @@ if "table" not in d:  # fewer than two regions
     st.caption(t("当前筛选范围内不足两个地区，无法对比。", "Fewer than two regions in the filters: nothing to compare."))
 else:
     st.markdown(f"[{d['compare_text']}]({d['compare_link']})")
-    st.dataframe(d["table"], hide_index=True, width="stretch", column_config={
+    common.table(d["table"], column_config={
         "rank": st.column_config.NumberColumn(t(terms.RANK)),
         "unit_label": t(terms.REGION),
         "projects": st.column_config.NumberColumn(t(terms.PROJECTS)),
         "years": t("年度", "Years"),
-        "mean_score": st.column_config.NumberColumn(t(terms.MEAN_SCORE), format="%.2f"),
+        "mean_s": st.column_config.TextColumn(t(terms.MEAN_SCORE), alignment="right"),
         "grades": t(terms.GRADES),
         "budget_s": st.column_config.TextColumn(t(terms.BUDGET_WAN), alignment="right"),
         "spent_s": st.column_config.TextColumn(t("支出（万元）", "Spent (10k CNY)"), alignment="right"),

@@ -129,6 +129,9 @@ def districts(q, *, filters: Filters, lang: str, links: Links) -> dict:
                 for r in summary[["grade_you", "grade_liang", "grade_zhong", "grade_cha"]].to_numpy()],
         budget_s=[fmt.number(v, 2, lang) for v in summary["budget"]],
         spent_s=[fmt.number(v, 2, lang) for v in summary["spent"]],
+        # a district none of whose projects states a total has no mean: 未披露, not None (issue 18)
+        mean_s=[fmt.number(v, 2, lang, strip=False) if not fmt.is_missing(v) else fmt.not_reported(lang)
+                for v in summary["mean_score"]],
         exec_s=[fmt.pct(v, lang) for v in summary["execution_rate"]],
         years=[str(a) if a == b else f"{a}—{b}" for a, b in zip(summary["year_min"], summary["year_max"])],
     )
@@ -140,7 +143,7 @@ def districts(q, *, filters: Filters, lang: str, links: Links) -> dict:
         "n": n,
         "compare_link": links.to("compare", districts=",".join(top)),
         "compare_text": t(f"在地区对比页打开前 {len(top)} 个地区 ›", f"Open the top {len(top)} in Compare ›"),
-        "table": table[["rank", "unit_label", "projects", "years", "mean_score", "grades", "budget_s", "spent_s",
+        "table": table[["rank", "unit_label", "projects", "years", "mean_s", "grades", "budget_s", "spent_s",
                         "exec_s"]],
         "grades_chart": charts.spec(charts_compare.grade_by_unit(charted, t)),
         "budget_chart": charts.spec(charts_compare.budget_vs_spent(charted, t)),
