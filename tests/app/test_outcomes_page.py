@@ -34,7 +34,8 @@ def test_tianjin_cards_keep_qualifiers_and_both_statements():
     assert _values(at, "封堵涉诈域名网址") == sorted(["430万余个", "近440万个"])
     assert _values(at, "封堵涉诈域名网址（特定诈骗类型）") == ["近700个"]
     captions = [c.value for c in at.caption]
-    assert "项目实施以来累计（效益部分）" in captions and "累计（经验做法部分）" in captions
+    # each card's period, then the kind of document it came from (天津: a 财政重点评价)
+    assert "项目实施以来累计（效益部分） · 部门/财政评价" in captions and "累计（经验做法部分） · 部门/财政评价" in captions
     assert "不相加" in texts(at)
     assert "未披露人口" in texts(at)
 
@@ -43,7 +44,7 @@ def test_futian_trends_and_direction_aware_deltas():
     at = run_page("outcomes", project=FT)
     assert not at.exception
     cards = {k: v[0] for k, v in _cards(at).items()}
-    assert "2023年" in [c.value for c in at.caption]
+    assert "2023年 · 自评" in [c.value for c in at.caption]  # the period, then the kind of document (福田: 自评)
     campaigns = cards["开展集中宣传场数"]                           # "2023 年组织开展线下反诈宣传 1540 场"
     assert campaigns.value == "1,540场"
     assert campaigns.delta.startswith("+390")                       # 1540 − 1150
