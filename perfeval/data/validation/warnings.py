@@ -47,6 +47,21 @@ def _g(v: float) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".") if not float(v).is_integer() else f"{int(v):,}"
 
 
+def _median_without(ordered: list[float], value: float) -> float | None:
+    """The median of ``ordered`` (sorted) without one occurrence of ``value``; None if nothing is left.
+    O(log n): a project with many amounts costs no more than sorting them once."""
+    import bisect
+
+    n = len(ordered) - 1
+    if n < 1:
+        return None
+    k = bisect.bisect_left(ordered, value)
+
+    def at(j: int) -> float:  # the j-th of the others
+        return ordered[j] if j < k else ordered[j + 1]
+    return at(n // 2) if n % 2 else (at(n // 2 - 1) + at(n // 2)) / 2
+
+
 def amount_warnings(targets: list[Checked], regions: dict[str, str]) -> list[Problem]:
     """The amounts of ``targets`` that look like 元 (see the module docstring); ``regions``: project id →
     region code, for the projects the upload names (its own and the lake's)."""
@@ -67,10 +82,9 @@ def amount_warnings(targets: list[Checked], regions: dict[str, str]) -> list[Pro
         code = str(regions.get(pid) or "")
         district = len(code) == 6 and code.isdigit() and code[4:] != "00"
         limit = DISTRICT_LIMIT if district else LIMIT
-        values = [f for *_, f in found]
-        for i, (c, row, col, f) in enumerate(found):
-            others = values[:i] + values[i + 1:]
-            median = float(pd.Series(others).median()) if others else None
+        ordered = sorted(f for *_, f in found)
+        for c, row, col, f in found:
+            median = _median_without(ordered, f)
             if median and f >= RATIO * median:
                 reason = (f"是本项目其他金额（中位数 {_g(median)} 万元）的 {f / median:,.0f} 倍",
                           f"{f / median:,.0f} times the median of the project's other amounts ({_g(median)})")
