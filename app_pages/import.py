@@ -34,10 +34,12 @@ st.download_button(t("⬇️ 下载导入模板（Excel）", "⬇️ Download th
 
 upload.batch_list(lang)  # every batch, active and withdrawn, with its withdraw / restore buttons
 
-file = st.file_uploader(t("上传数据文件", "Upload a data file"), type=["xlsx", "csv", "parquet"], key="w_upload",
-                        help=t("Excel 工作簿：工作表以表名命名（如 projects、indicators）。CSV 可为 UTF-8 或 GBK 编码。",
-                               "Excel workbook: sheets named by table (projects, indicators, …). CSV in UTF-8 "
-                               "or GBK."))
+file = st.file_uploader(t("上传数据文件", "Upload a data file"), type=["xlsx", "xlsm", "xls", "et", "csv", "parquet"],
+                        key="w_upload",
+                        help=t("Excel 工作簿：工作表以表名命名（如 projects、indicators），或按原样上传的项目支出绩效自评表"
+                               "（按版式识别）。CSV 可为 UTF-8 或 GBK 编码。",
+                               "Excel workbook: sheets named by table (projects, indicators, …), or a 项目支出绩效自评表 "
+                               "(self-evaluation form) as published, recognised by its layout. CSV in UTF-8 or GBK."))
 if file is None:
     st.stop()
 

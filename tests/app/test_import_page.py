@@ -57,7 +57,7 @@ def test_page_offers_the_template(tmp_path, monkeypatch):
     assert not at.exception
     assert at.title[0].value == "数据导入"
     assert at.get("download_button")[0].proto.label.startswith("⬇️ 下载导入模板")
-    assert at.file_uploader(key="w_upload").allowed_type == [".xlsx", ".csv", ".parquet"]
+    assert at.file_uploader(key="w_upload").allowed_type == [".xlsx", ".xlsm", ".xls", ".et", ".csv", ".parquet"]
 
 
 def test_bad_upload_lists_each_problem_and_writes_nothing(tmp_path, monkeypatch):

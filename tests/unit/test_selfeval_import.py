@@ -241,6 +241,26 @@ def test_recognised_by_the_layout_not_by_the_sheet_name(lake):
     assert selfeval.is_selfeval("y.xlsx", workbook(("随便什么名字", [{}])))
 
 
+def test_the_xls_and_et_path_reads_the_same_cells():
+    """.xls / .et are read with python-calamine (no writer of those formats is installed here, so the bytes are an
+    .xlsx, which calamine reads by its content): the same values and merged ranges as openpyxl's, so the same rows."""
+    from perfeval.data.imports.selfeval_cells import read_grids
+
+    data = workbook(("禁毒经费", [dict(r0=3, c0=2)]))
+    a, b = read_grids("x.xlsx", data)[0], read_grids("x.et", data)[0]
+    assert a.values == b.values and a.top == b.top
+    parts_a, _ = selfeval.read_selfeval("x.xlsx", data)
+    parts_b, _ = selfeval.read_selfeval("x.xls", data)
+    assert [(p.table.name, p.raw.to_dict("list")) for p in parts_a if p.table.name != "documents"] == \
+        [(p.table.name, p.raw.to_dict("list")) for p in parts_b if p.table.name != "documents"]
+
+
+def test_a_template_workbook_is_not_read_as_a_form(lake):
+    from perfeval.data.imports.template import template_workbook
+
+    assert not selfeval.is_selfeval("模板.xlsx", template_workbook())
+
+
 def test_amounts_written_in_yuan_are_kept_in_wan(lake):
     data = workbook(("东方", [dict(labels={"项目资金（万元）": "项目资金（元）"},
                                  budget=(("年度资金总额", 1810000, 1810000, 1629000, None, "90%", None),))]))

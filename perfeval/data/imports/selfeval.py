@@ -30,6 +30,7 @@ What a block becomes (perfeval.data.imports.selfeval_form reads the block; this 
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -37,7 +38,7 @@ import pandas as pd
 from perfeval.data import schema
 from perfeval.data.imports import selfeval_form as form
 from perfeval.data.imports.reading import HELP_SHEETS, Part, read_workbook, table_named
-from perfeval.data.imports.selfeval_cells import SUFFIXES, column_letter, read_grids
+from perfeval.data.imports.selfeval_cells import SUFFIXES, calamine_grid, column_letter, read_grids
 from perfeval.data.validation.problems import Problem
 
 EVALUATION_TYPE = "项目支出绩效自评"
@@ -58,14 +59,24 @@ class FormPart(Part):
 
 # ------------------------------------------------------------------------------------------ entry points
 def is_selfeval(filename: str, data: bytes) -> bool:
-    """True when a sheet of the workbook holds a block laid out as the 项目支出绩效自评表."""
+    """True when a sheet of the workbook holds a block laid out as the 项目支出绩效自评表.
+
+    Cheap for the template's workbooks, which every upload of one passes here: read with python-calamine, and a
+    help sheet or a sheet named after a table (a sheet of the template, however large) is not read at all."""
     if not str(filename).lower().endswith(SUFFIXES):
         return False
+    from python_calamine import CalamineWorkbook
+
     try:
-        grids = read_grids(filename, data)
-    except Exception:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        for name in wb.sheet_names:
+            if _is_help(name) or table_named(name) is not None:
+                continue
+            if form.find_blocks(calamine_grid(wb.get_sheet_by_name(name), name)):
+                return True
+    except Exception:  # a workbook calamine cannot read is no form; reading.read_workbook says what is wrong
         return False
-    return any(form.find_blocks(g) for g in grids)
+    return False
 
 
 def read_selfeval(filename: str, data: bytes) -> tuple[list[Part], list[Problem]]:

@@ -149,19 +149,20 @@ def _calamine(data: bytes) -> list[Grid]:
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    out = []
-    for name in wb.sheet_names:
-        sheet = wb.get_sheet_by_name(name)
-        g = Grid(name)
-        for i, row in enumerate(sheet.to_python(skip_empty_area=False), start=1):
-            for j, v in enumerate(row, start=1):
-                if v is None or (isinstance(v, str) and not v.strip()):
-                    continue
-                g.values[(i, j)] = v
-                g.max_row, g.max_col = max(g.max_row, i), max(g.max_col, j)
-        ranges = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sheet.merged_cell_ranges or [])]
-        out.append(_filled(g, ranges))
-    return out
+    return [calamine_grid(wb.get_sheet_by_name(name), name) for name in wb.sheet_names]
+
+
+def calamine_grid(sheet, name: str) -> Grid:
+    """A python-calamine sheet as a `Grid` (merged ranges filled; no number formats)."""
+    g = Grid(name)
+    for i, row in enumerate(sheet.to_python(skip_empty_area=False), start=1):
+        for j, v in enumerate(row, start=1):
+            if v is None or (isinstance(v, str) and not v.strip()):
+                continue
+            g.values[(i, j)] = v
+            g.max_row, g.max_col = max(g.max_row, i), max(g.max_col, j)
+    ranges = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sheet.merged_cell_ranges or [])]
+    return _filled(g, ranges)
 
 
 # ------------------------------------------------------------------------------------------ values
