@@ -334,6 +334,13 @@ def test_a_name_that_says_no_category_asks_for_it(lake):
     assert table("projects")["category"].tolist() == ["其他"]
 
 
+def test_a_grade_row_some_forms_add_is_the_reported_grade(lake):
+    _, table = imported(lake, "y.xlsx", workbook(("S", [dict(extra=(("自评等级", "优秀"),))])))
+    assert table("projects")["reported_grade"].tolist() == ["优"]
+    staged = staging.stage("z.xlsx", workbook(("S", [dict(name="宣城市禁毒经费", extra=(("自评等级", "很好"),))])), lake)
+    assert [(p.code, p.row, p.column, p.value) for p in staged.problems] == [("selfeval_grade", 5, "C（自评等级）", "很好")]
+
+
 def test_the_same_form_twice_is_refused(lake):
     data = workbook(("A", [{}]), ("B", [{}]))
     staged = staging.stage("x.xlsx", data, lake)

@@ -96,7 +96,7 @@ def read_upload(filename: str, data: bytes, table: str | None = None
     files = [f"{filename}:{g.sheet}" for g in grids]
     with_blocks = {g.sheet for g in grids if form.find_blocks(g)}
     others = [g for g in grids if g.sheet not in with_blocks and g.values]
-    if others and filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
+    if others:
         more_parts, more, _ = read_workbook(filename, data, None)
         keep = {f"{filename}:{g.sheet}" for g in others if table_named(g.sheet) is not None}
         parts += [p for p in more_parts if p.file in keep]
@@ -221,6 +221,7 @@ def _rows(b: form.Block, pid: str, filename: str):
         "evaluation_type": EVALUATION_TYPE, "framework": FRAMEWORK,
         "period_start": f"{year}-01-01" if year else "", "period_end": f"{year}-12-31" if year else "",
         "reported_total_score": _text(b.total_score.value) if b.total_score else "",
+        "reported_grade": b.grade,
         "tree_depth": "3" if b.indicators else "0",
         "goal": b.goal.value if b.goal else "", "goal_result": b.goal_result.value if b.goal_result else "",
         "note": f"自评表 {b.sheet}!{column_letter(c0)}{r0}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from perfeval.data import gbt2260
 from perfeval.data.imports.selfeval_cells import Grid, column_letter, norm
 from perfeval.data.imports.selfeval_indicators import read_indicators
 from perfeval.data.imports.selfeval_layout import (
@@ -30,10 +31,6 @@ from perfeval.data.imports.selfeval_layout import (
 )
 from perfeval.data.validation.problems import Problem
 
-try:  # the bundled GB/T 2260 list (perfeval/data/gbt2260.py)
-    from perfeval.data import gbt2260
-except ImportError:  # pragma: no cover - an older tree without it: regions only where a code is stated
-    gbt2260 = None
 
 _YEAR_TITLE = re.compile(r"(20\d{2})\s*年度")
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -57,6 +54,7 @@ def read_block(grid: Grid, span: Span, file: str, filename: str) -> tuple[Block 
         problems.append(problem(file, r0, c0, b.name, "selfeval_year", "项目名称"))
     _region(grid, span, b, file, problems)
     _category(grid, span, b, file, problems)
+    _grade(grid, span, b, file, problems)
     _budget(grid, span, b, file, problems)
     _goals(grid, span, b)
     read_indicators(grid, span, b, file, problems)
@@ -79,7 +77,7 @@ def _region(grid: Grid, span: Span, b: Block, file: str, problems: list[Problem]
     if at is not None:
         v = right_of(grid, *at)
         text = norm(grid.text(*v)) if v else ""
-        region = gbt2260.lookup(text) if gbt2260 is not None and re.fullmatch(r"\d{6}", text) else None
+        region = gbt2260.lookup(text) if re.fullmatch(r"\d{6}", text) else None
         if region is None:
             problems.append(problem(file, at[0], v[1] if v else at[1], text, "selfeval_region_code", "行政区划代码"))
         b.region = region
@@ -105,7 +103,7 @@ def region_named(text: str):
     """The one GB/T 2260 region a unit's name names (宣城市公安局 → 341800, 重庆市丰都县公安局 → 500230), the most
     specific where it names several levels; None where it names none, or a name several regions share."""
     global _INDEX
-    if not text or gbt2260 is None:
+    if not text:
         return None
     if _INDEX is None:
         _INDEX = _name_index()
@@ -137,6 +135,22 @@ CATEGORY_WORDS = (("反诈", ("诈骗", "反诈", "电诈", "涉诈", "断卡"))
                   ("治安防控", ("治安", "防控", "天网", "视频监控", "监控")),
                   ("信息化建设", ("信息化", "信息系统", "系统维护", "大数据", "平台建设", "网络")),
                   ("执法办案", ("执法", "办案")))
+
+
+GRADES = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "中": "中", "中等": "中", "一般": "中", "差": "差",
+          "较差": "差"}
+
+
+def _grade(grid: Grid, span: Span, b: Block, file: str, problems: list[Problem]) -> None:
+    """A 自评等级 / 评价等级 row some forms add: 优 / 良 / 中 / 差 (优秀, 良好, 中等 … as written)."""
+    at = first_label(span, "grade")
+    v = right_of(grid, *at) if at else None
+    if v is None:
+        return
+    text = norm(grid.text(*v))
+    b.grade = GRADES.get(text, "")
+    if not b.grade:
+        problems.append(problem(file, v[0], v[1], grid.text(*v), "selfeval_grade", "自评等级"))
 
 
 def _category(grid: Grid, span: Span, b: Block, file: str, problems: list[Problem]) -> None:

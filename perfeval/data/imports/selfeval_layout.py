@@ -35,15 +35,16 @@ LABELS: dict[str, tuple[str, ...]] = {
     "deviation": ("偏差原因分析及改进措施",), "total": ("总分",),
     # not on the national form; read where a person adds them
     "region_code": ("行政区划代码", "区划代码", "地区代码"), "category": ("项目类别", "类别"),
+    "grade": ("自评等级", "评价等级", "绩效等级", "自评结果等级"),
 }
 _PREFIX = {"deviation": "偏差原因", "funds": "项目资金", "goal": "年度总体目标"}
-FORM_KEYS = tuple(k for k in LABELS if k not in ("region_code", "category"))
+FORM_KEYS = tuple(k for k in LABELS if k not in ("region_code", "category", "grade"))
 MIN_LABELS = 10
 _EN = {"项目名称": "project name", "主管部门": "supervising department", "实施单位": "implementing unit",
        "年初预算数": "initial budget", "全年预算数": "full-year budget", "全年执行数": "full-year spending",
        "分值": "weight", "执行率": "execution rate", "得分": "score", "年度指标值": "target for the year",
        "实际完成值": "actual value", "总分": "total score", "行政区划代码": "region code",
-       "项目类别": "category", "年度总体目标": "overall goal"}
+       "项目类别": "category", "年度总体目标": "overall goal", "自评等级": "grade"}
 
 
 def label_en(label: str) -> str:
@@ -98,6 +99,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "治安防控、禁毒）",
                           "cannot tell the category of “{value}” from its name; add a row 项目类别 (category) with the "
                           "category to its right (e.g. 反诈 anti-fraud, 治安防控 public security, 禁毒 drug control)"),
+    "selfeval_grade": ("第 {row} 行 {letter} 列「自评等级」为「{value}」，应为 优、良、中 或 差",
+                       "row {row}, column {letter} (grade) is “{value}”; it must be 优, 良, 中 or 差 (excellent, good, "
+                       "fair, poor)"),
     "selfeval_twice": ("自评表「{value}」在本工作簿中出现了两次（另见 {other}）",
                        "the self-evaluation “{value}” appears twice in this workbook (see also {other})"),
 }
@@ -199,6 +203,7 @@ class Block:
     year: int | None = None
     region: object = None
     category: str = ""
+    grade: str = ""
     total_score: Value | None = None
     total_weight: Value | None = None
     goal: Value | None = None
