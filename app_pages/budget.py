@@ -58,7 +58,7 @@ if pp:
     plot.chart(pp["chart"])
     if pp["chart_note"]:
         st.caption(pp["chart_note"])
-    st.dataframe(pp["table"], hide_index=True, width="stretch", column_config={
+    common.table(pp["table"], column_config={
         "short_name": t(terms.PROJECT),
         "link": st.column_config.LinkColumn(t(terms.DETAILS), display_text=t(terms.FOCUS)),
         "budget_s": t("预算（万元）", "Budget"), "est_s": t("估算总投资（万元）", "Estimated investment"),
@@ -91,7 +91,7 @@ else:
     plot.chart(years["chart"])
     if years["chart_note"]:
         st.caption(years["chart_note"])
-    st.dataframe(years["table"], hide_index=True, width="stretch", column_config={
+    common.table(years["table"], column_config={
         "short_name": t(terms.PROJECT), "year": st.column_config.NumberColumn(t(terms.YEAR), format="%d"),
         "initial_s": t("年初预算", "Initial budget"), "adjusted_s": t("调整预算", "Adjusted budget"),
         "adjustment_s": t("调整额", "Adjustment"), "received_s": t("到位资金", "Received"),
@@ -103,7 +103,7 @@ else:
 # -- the report's own figures beside ours, and the sub-projects (one project) ----------------------------
 if v["stated"] is not None:
     st.subheader(t("报告所述与重新计算", "The report's figures and ours"))
-    st.dataframe(v["stated"], hide_index=True, width="stretch", column_config={
+    common.table(v["stated"], column_config={
         "label": t("报告中的名称", "Label in the report"), "scope_s": t("范围", "Scope"),
         "stated_s": t("报告值", "Stated"), "computed_s": t("重新计算", "Recomputed"), "check": t("核对", "Check")})
 if v["subprojects"]:
@@ -126,14 +126,14 @@ else:
     labels = {"short_name": t(terms.PROJECT), "vendor_s": t("承办单位", "Vendor"),
               "amount_s": t("金额（万元）", "Amount (10k CNY)"), "projects": t(terms.PROJECTS),
               "payment_lines": t("支付笔数", "Lines"), "spellings": t("支付表中的写法", "Spelling in the payment table")}
-    st.dataframe(pay["table"], hide_index=True, width="stretch",
+    common.table(pay["table"],
                  column_config={c: label for c, label in labels.items() if c in pay["table"].columns})
     if pay["note"]:
         st.caption(pay["note"])
 payments.draw(pid)  # paid / pending / not reported, by fund source
 if pay["lines"] is not None:
     with st.expander(t("支付明细", "Payment lines")):
-        st.dataframe(pay["lines"], hide_index=True, width="stretch", column_config={
+        common.table(pay["lines"], column_config={
             "payment_id": t("编号", "Id"), "subproject_id": t("子项目", "Sub-project"), "item": t("具体项目", "Service"),
             "vendor": t("承办单位（统一）", "Vendor"), "spelling": t("报告写法", "As spelled"),
             "amount_s": t("金额（万元）", "Amount")})

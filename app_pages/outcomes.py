@@ -51,7 +51,7 @@ else:
 
     # -- normalised --------------------------------------------------------------------------------------
     st.subheader(t("折算：每万元支出、每万人", "Per 10k CNY spent and per 10 000 residents"))
-    st.dataframe(v["table"], hide_index=True, width="stretch", column_config={
+    common.table(v["table"], column_config={
         "short_name": t(terms.PROJECT), "metric": t("指标", "Metric"), "period": t("期间", "Period"),
         "value_s": t("数值", "Value"), "per_wan_s": t("每万元支出", "Per 10k CNY spent"),
         "basis_s": t("支出口径", "Spending basis"), "per_10k_s": t("每万人", "Per 10 000 residents"),
@@ -72,7 +72,7 @@ else:
     common.kpi_row(g["kpis"], g["kpi_help"])
     if g["chart"]:
         plot.chart(g["chart"])
-    st.dataframe(g["table"], hide_index=True, width="stretch", column_config={
+    common.table(g["table"], column_config={
         "short_name": t(terms.PROJECT), "name": t(terms.TARGET), "subproject_id": t("子项目", "Sub-project"),
         "year_s": t(terms.YEAR),
         "target_s": t("目标值", "Target value"), "actual_s": t("实际完成", "Actual"), "verdict_s": t(terms.VERDICT),

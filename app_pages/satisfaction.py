@@ -62,7 +62,7 @@ if v["chart"]:
         st.caption(v["chart_note"])
 if v["method"]:
     st.caption(v["method"])
-st.dataframe(v["table"], hide_index=True, width="stretch", column_config={
+common.table(v["table"], column_config={
     "short_name": t(terms.PROJECT),
     "link": st.column_config.LinkColumn(t(terms.DETAILS), display_text=t(terms.FOCUS)),
     "status": t("调查情况", "Survey"), "issued": t("发放", "Issued"), "valid": t("有效", "Valid"),

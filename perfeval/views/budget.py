@@ -400,6 +400,9 @@ def vendors(q, *, filters: Filters, lang: str, project_id: str | None = None,
     v["table"] = _vendor_table(paid, ["short_name"], [], lang)
     if project_id:
         lines = q("payments_lines", project_id=project_id)
-        v["lines"] = lines.assign(amount_s=[fmt.number(x, 2, lang) for x in lines["amount"]])[
+        # every cell a text, 未披露 where the line leaves it out (never a None in the grid; issue 18)
+        v["lines"] = lines.assign(amount_s=[fmt.number(x, 2, lang) for x in lines["amount"]],
+                                  **{c: fmt.texts(lines[c], lang) for c in ("subproject_id", "item", "vendor",
+                                                                            "spelling")})[
             ["payment_id", "subproject_id", "item", "vendor", "spelling", "amount_s"]]
     return v
