@@ -5,8 +5,9 @@ The rules (docs/data-model.md, "Warnings"):
 
 - **an amount that looks like 元 in a 万元 column** (budget and payments, every column in 万元): per project
   of the upload, an amount is flagged when it is at least `RATIO` (1 000) times the median of the
-  project's other positive amounts in the upload (元 instead of 万元 makes it 10 000 times too large; amounts
-  of one project rarely differ by 1 000 times), or, whatever the others, when it reaches `DISTRICT_LIMIT`
+  project's positive amounts in the upload (the other amount, where there are two; 元 instead of 万元 makes
+  it 10 000 times too large, and amounts of one project rarely differ by 1 000 times), or, whatever the
+  others, when it reaches `DISTRICT_LIMIT`
   (100 000 万元 = 10 亿元) for a project whose region code is a district or county (its last two digits are
   not 00), or `LIMIT` (1 000 000 万元 = 100 亿元) for any other project;
 - **a rate above 1 that looks like a percentage** (95 typed for 95 %): a value above 1 in a row whose unit is
@@ -17,7 +18,7 @@ The rules (docs/data-model.md, "Warnings"):
 """
 from __future__ import annotations
 
-import math
+import re
 
 import pandas as pd
 
@@ -33,70 +34,53 @@ RATE_COLUMNS = {"outcomes": ("value",), "figures": ("value",), "targets": ("targ
                 "outputs": ("planned", "actual")}
 
 
-def _num(v) -> float | None:
-    if v is None or v is pd.NA:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
 def _g(v: float) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".") if not float(v).is_integer() else f"{int(v):,}"
 
 
-def _median_without(ordered: list[float], value: float) -> float | None:
-    """The median of ``ordered`` (sorted) without one occurrence of ``value``; None if nothing is left.
-    O(log n): a project with many amounts costs no more than sorting them once."""
-    import bisect
-
-    n = len(ordered) - 1
-    if n < 1:
-        return None
-    k = bisect.bisect_left(ordered, value)
-
-    def at(j: int) -> float:  # the j-th of the others
-        return ordered[j] if j < k else ordered[j + 1]
-    return at(n // 2) if n % 2 else (at(n // 2 - 1) + at(n // 2)) / 2
-
-
 def amount_warnings(targets: list[Checked], regions: dict[str, str]) -> list[Problem]:
     """The amounts of ``targets`` that look like 元 (see the module docstring); ``regions``: project id →
-    region code, for the projects the upload names (its own and the lake's)."""
-    cells: dict[str, list[tuple[Checked, int, schema.Column, float]]] = {}
-    for c in targets:
+    region code, for the projects the upload names (its own and the lake's). Vectorised: only the amounts
+    flagged become Python objects."""
+    parts = []
+    for i, c in enumerate(targets):
         if c.table.name not in AMOUNT_TABLES or not len(c.frame):
             continue
         for col in c.table.columns:
-            if col.unit != "万元" or col.name not in c.frame.columns:
-                continue
-            for pid, row, v in zip(c.frame["project_id"].tolist(), c.frame["row_"].tolist(),
-                                   c.frame[col.name].tolist()):
-                f = _num(v)
-                if f is not None and f > 0 and isinstance(pid, str):
-                    cells.setdefault(pid, []).append((c, int(row), col, f))
-    out = []
-    for pid, found in cells.items():
-        code = str(regions.get(pid) or "")
-        district = len(code) == 6 and code.isdigit() and code[4:] != "00"
-        limit = DISTRICT_LIMIT if district else LIMIT
-        ordered = sorted(f for *_, f in found)
-        for c, row, col, f in found:
-            median = _median_without(ordered, f)
-            if median and f >= RATIO * median:
-                reason = (f"是本项目其他金额（中位数 {_g(median)} 万元）的 {f / median:,.0f} 倍",
-                          f"{f / median:,.0f} times the median of the project's other amounts ({_g(median)})")
-            elif f >= limit:
-                reason = (f"达到 {_g(limit)} 万元（{'区县级' if district else ''}项目少有如此金额）",
-                          f"at least {_g(limit)} (rare for a {'district ' if district else ''}project)")
-            else:
-                continue
-            out.append(warning(c.file, row, col.name, _g(f), "amount_in_yuan", c.table.name,
-                               reason_zh=reason[0], reason_en=reason[1], as_wan=_g(f / 10000),
-                               **column_details(col)))
-    return out
+            if col.unit == "万元" and col.name in c.frame.columns:
+                v = pd.to_numeric(c.frame[col.name], errors="coerce").astype("float64")
+                keep = (v > 0) & c.frame["project_id"].notna()
+                parts.append(pd.DataFrame({"target": i, "column": col.name, "pid": c.frame["project_id"][keep],
+                                           "row": c.frame["row_"][keep], "v": v[keep]}))
+    if not parts:
+        return []
+    df = pd.concat(parts, ignore_index=True)
+    g = df.groupby("pid", sort=False)["v"]
+    n, total, median = g.transform("size"), g.transform("sum"), g.transform("median")
+    # the median of the project's other amounts: the other one where there are two; the median of all where
+    # there are more (one amount 10 000 times too large barely moves it)
+    base = median.where(n > 2, total - df["v"]).where(n > 1)
+    is_district = {p: bool(re.fullmatch(r"[0-9]{4}(?!00)[0-9]{2}", str(regions.get(p) or "")))
+                   for p in df["pid"].unique()}
+    district = df["pid"].map(is_district).astype(bool)
+    limit = district.map({True: DISTRICT_LIMIT, False: LIMIT})
+    relative = (df["v"] >= RATIO * base).fillna(False).astype(bool)
+    flagged = df[relative | (df["v"] >= limit)]
+    result = []
+    for idx, r in zip(flagged.index, flagged.itertuples(index=False)):
+        c = targets[r.target]
+        col = c.table.column(r.column)
+        f, b = float(r.v), base[idx]
+        if relative[idx]:
+            reason = (f"是本项目其他金额（中位数 {_g(b)} 万元）的 {f / b:,.0f} 倍",
+                      f"{f / b:,.0f} times the median of the project's other amounts ({_g(b)})")
+        else:
+            lim = float(limit[idx])
+            reason = (f"达到 {_g(lim)} 万元（{'区县级' if district[idx] else ''}项目少有如此金额）",
+                      f"at least {_g(lim)} (rare for a {'district ' if district[idx] else ''}project)")
+        result.append(warning(c.file, int(r.row), col.name, _g(f), "amount_in_yuan", c.table.name,
+                              reason_zh=reason[0], reason_en=reason[1], as_wan=_g(f / 10000), **column_details(col)))
+    return result
 
 
 def rate_warnings(targets: list[Checked]) -> list[Problem]:
@@ -106,14 +90,15 @@ def rate_warnings(targets: list[Checked]) -> list[Problem]:
         columns = RATE_COLUMNS.get(c.table.name, ())
         if not columns or "unit" not in c.frame.columns or not len(c.frame):
             continue
-        percent = c.frame["unit"].map(lambda u: isinstance(u, str) and u.strip() in ("%", "％"))
+        percent = c.frame["unit"].isin(["%", "％", " %", "% "])
+        if not percent.any():
+            continue
         for name in columns:
             col = c.table.column(name)
-            for row, v in zip(c.frame.loc[percent, "row_"].tolist(), c.frame.loc[percent, name].tolist()):
-                f = _num(v)
-                if f is not None and f > 1:
-                    out.append(warning(c.file, int(row), name, _g(f), "rate_as_percent", c.table.name,
-                                       fraction=f"{f / 100:g}", **column_details(col)))
+            v = pd.to_numeric(c.frame[name], errors="coerce").astype("float64")
+            for row, f in zip(c.frame.loc[percent & (v > 1), "row_"].tolist(), v[percent & (v > 1)].tolist()):
+                out.append(warning(c.file, int(row), name, _g(f), "rate_as_percent", c.table.name,
+                                   fraction=f"{f / 100:g}", **column_details(col)))
     return out
 
 
