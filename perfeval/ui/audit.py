@@ -28,14 +28,9 @@ import streamlit as st
 
 from perfeval.auth import audit_log, identity
 from perfeval.auth.audit_log import AuditLogError  # noqa: F401 - callers catch it as audit.AuditLogError
-from perfeval.auth.settings import AuthSettings, load_settings
-from perfeval.auth.users import LOCAL_ADMIN, User
-from perfeval.ui import state
-
-try:
-    from perfeval.ui import auth  # the sign-in (perfeval/ui/auth.py)
-except ImportError:  # a checkout without it: local mode only, fail closed otherwise
-    auth = None
+from perfeval.auth.settings import AuthSettings
+from perfeval.auth.users import User
+from perfeval.ui import auth, state
 
 # what an action's refusal raises: a bad upload (ImportRefused), a withdrawal others depend on or a restore of
 # projects imported again (WithdrawRefused, RestoreRefused), a region not the user's: all ValueErrors
@@ -52,7 +47,7 @@ class Actor:
 
 def settings() -> AuthSettings:
     """The auth settings (perfeval.ui.auth: $PERFEVAL_AUTH, re-read when the file changes)."""
-    return auth.settings() if auth is not None else load_settings()
+    return auth.settings()
 
 
 def log_path() -> pathlib.Path:
@@ -62,8 +57,6 @@ def log_path() -> pathlib.Path:
 
 def current_user() -> User | None:
     """The signed-in user (perfeval.ui.auth.current_user; in local mode the local administrator 本机)."""
-    if auth is None:  # no sign-in module: local mode only
-        return LOCAL_ADMIN if settings().mode == "local" else None
     return auth.current_user()
 
 
