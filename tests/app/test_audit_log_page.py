@@ -105,17 +105,57 @@ def test_a_page_view_that_cannot_be_logged_is_said(tmp_path, monkeypatch):
     assert any("审计日志" in w.value for w in at.warning)
 
 
-def test_others_get_no_audit_log_page(log, monkeypatch):
-    monkeypatch.setattr(audit.auth, "current_user", lambda: DISTRICT)  # as the sign-in would resolve it
+@pytest.fixture()
+def oidc(tmp_path, monkeypatch):
+    """Sign-in by OpenID Connect (st.user, which an AppTest seeds): an administrator and a district."""
+    path = tmp_path / "audit" / "audit.jsonl"
+    (tmp_path / "users.toml").write_text(
+        '[[users]]\nname = "boss"\nrole = "admin"\n\n[[users]]\nname = "futian"\nrole = "district"\n'
+        'regions = ["440304"]\ndisplay = "福田区公安分局"\n', encoding="utf-8")
+    (tmp_path / "auth.toml").write_text(f'mode = "oidc"\nusers_file = "users.toml"\naudit_log = "{path}"\n',
+                                        encoding="utf-8")
+    monkeypatch.setenv("PERFEVAL_AUTH", str(tmp_path / "auth.toml"))
+
+    def signed_in(name: str):
+        from streamlit.testing.v1 import AppTest
+
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.user = {"is_logged_in": True, "preferred_username": name}
+        at.run()
+        return at
+
+    return path, signed_in
+
+
+def test_sign_ins_are_logged_and_only_an_admin_gets_the_page(oidc):
+    log, signed_in = oidc
+    at = signed_in("futian")
+    assert not at.exception
+    with pytest.raises(Exception):  # not routed for a district
+        at.switch_page("app_pages/audit_log.py").run()
+    [e] = audit_log.read(log, action="sign_in")
+    assert (e["user"], e["role"], e["params"]["display"], e["outcome"]) == ("futian", "district", "福田区公安分局", "ok")
+    views = audit_log.read(log, action="page_view", user="futian")
+    assert views and views[0]["params"]["page"] == "overview" and views[0]["role"] == "district"
+
+    at = signed_in("mallory")  # not in the users file
+    assert not at.exception and not at.dataframe
+    [e] = audit_log.read(log, action="sign_in_failed")
+    assert (e["user"], e["role"], e["outcome"], e["params"]["reason"]) == ("mallory", None, "refused", "unknown")
+    assert not audit_log.read(log, action="page_view", user="mallory")
+
+    at = signed_in("boss")
+    at.switch_page("app_pages/audit_log.py").run()
+    assert not at.exception
+    df = table(at)
+    assert {"futian", "mallory", "boss"} <= set(df["user"])
+    assert set(df[df["user"] == "mallory"]["action"]) == {"登录失败"}
+
+
+def test_the_page_file_itself_refuses_others(log, monkeypatch):
+    monkeypatch.setattr(audit.auth, "current_user", lambda: DISTRICT)
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception
-    # not routed: the navigation has no such page
-    with pytest.raises(Exception):
-        at.switch_page("app_pages/audit_log.py").run()
-    # the page file run directly refuses and reads nothing
     page = AppTest.from_file(str(audit.state.config.ROOT / "app_pages" / "audit_log.py"), default_timeout=60)
     page.run()
     assert not page.exception
