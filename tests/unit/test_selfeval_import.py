@@ -36,10 +36,12 @@ BUDGET = (("年度资金总额", 100, 120, 114, 10, "95%", 9.5),
 
 def form(ws, r0: int = 1, c0: int = 1, *, year: int = 2022, name: str = "宣城市2022年禁毒工作经费项目",
          supervising: str = "宣城市公安局", implementing: str = "宣城市公安局禁毒支队", budget=BUDGET,
-         indicators=INDICATORS, total=(100, 97), extra=(), labels: dict | None = None, order=MONEY) -> int:
+         indicators=INDICATORS, total=(100, 97), extra=(), labels: dict | None = None, order=MONEY,
+         inline: bool = False, above: str | None = None) -> int:
     """Write one 自评表 block into ``ws`` with its top-left cell at (r0, c0), merged as the published form is;
     ``labels`` replaces label texts (spaces, line breaks, brackets); ``extra`` adds (label, value) rows after
-    实施单位; ``order``: the money columns' order. Returns the block's last row."""
+    实施单位; ``order``: the money columns' order; ``inline``: 「项目名称：…」 with its value in one cell; ``above``: a
+    line between the title and the table (填报单位 / 填报日期). Returns the block's last row."""
     lab = dict(labels or {})
 
     def put(r, c, v):
@@ -50,10 +52,15 @@ def form(ws, r0: int = 1, c0: int = 1, *, year: int = 2022, name: str = "宣城�
         ws.merge_cells(start_row=r0 + r, start_column=c0 + c, end_row=r0 + r2, end_column=c0 + c2)
 
     put(0, 0, "项目支出绩效自评表"); merge(0, 0, 0, 8)
-    put(1, 0, f"（{year}年度）"); merge(1, 0, 1, 8)
-    put(2, 0, "项目名称"); merge(2, 0, 2, 1); put(2, 2, name); merge(2, 2, 2, 8)
-    put(3, 0, "主管部门"); merge(3, 0, 3, 1); put(3, 2, supervising); merge(3, 2, 3, 4)
-    put(3, 5, "实施单位"); put(3, 6, implementing); merge(3, 6, 3, 8)
+    put(1, 0, f"（{year}年度）" if above is None else above); merge(1, 0, 1, 8)
+    if inline:
+        put(2, 0, f"项目名称：{name}"); merge(2, 0, 2, 8)
+        put(3, 0, f"主管部门：{supervising}"); merge(3, 0, 3, 4)
+        put(3, 5, f"实施单位：{implementing}"); merge(3, 5, 3, 8)
+    else:
+        put(2, 0, "项目名称"); merge(2, 0, 2, 1); put(2, 2, name); merge(2, 2, 2, 8)
+        put(3, 0, "主管部门"); merge(3, 0, 3, 1); put(3, 2, supervising); merge(3, 2, 3, 4)
+        put(3, 5, "实施单位"); put(3, 6, implementing); merge(3, 6, 3, 8)
     r = 4
     for label, value in extra:
         put(r, 0, label); merge(r, 0, r, 1); put(r, 2, value); merge(r, 2, r, 8)
@@ -225,6 +232,14 @@ def test_labels_with_spaces_line_breaks_half_width_brackets_and_another_column_o
     assert budget_part.raw[["initial_budget", "adjusted_budget", "spent"]].values.tolist() == [["100", "120", "114"]]
     rate = next(p for p in parts if p.table.name == "figures").raw.set_index("figure").loc["execution_rate", "value"]
     assert rate == "0.95"
+
+
+def test_labels_with_their_value_in_one_cell_and_a_fill_in_date_that_is_not_the_year(lake):
+    data = workbook(("S", [dict(inline=True, name="禁毒经费", above="填报单位：宣城市公安局　填报日期：2023年3月1日")]))
+    staged, table = imported(lake, "宣城禁毒经费2022年度.xlsx", data)
+    p = table("projects").iloc[0]
+    assert (p["name"], p["supervising_unit"], p["implementing_unit"]) == ("禁毒经费", "宣城市公安局", "宣城市公安局禁毒支队")
+    assert str(p["period_start"])[:4] == "2022"  # the file's name, not the date the form was filled in
 
 
 def test_recognised_by_the_layout_not_by_the_sheet_name(lake):

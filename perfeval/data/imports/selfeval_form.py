@@ -24,6 +24,7 @@ from perfeval.data.imports.selfeval_layout import (
     first_label,
     key_of,
     label_en,
+    labelled_value,
     on_row,
     parse_value,
     problem,
@@ -41,14 +42,13 @@ def read_block(grid: Grid, span: Span, file: str, filename: str) -> tuple[Block 
     problems: list[Problem] = []
     r0, c0 = span.first, span.col
     b = Block(grid.sheet, (r0, c0))
-    cell = right_of(grid, r0, c0)
-    if cell is None:
+    named = labelled_value(grid, (r0, c0))
+    if named is None:
         return None, [problem(file, r0, c0, "", "selfeval_name", "项目名称")]
-    b.name, b.name_cell = grid.text(*cell), cell
+    b.name, b.name_cell = named
     for key in ("supervising", "implementing"):
-        at = first_label(span, key)
-        v = right_of(grid, *at) if at else None
-        setattr(b, key, grid.text(*v) if v else "")
+        v = labelled_value(grid, first_label(span, key))
+        setattr(b, key, v[0] if v else "")
     b.year = _year(grid, span, b.name, filename)
     if b.year is None:
         problems.append(problem(file, r0, c0, b.name, "selfeval_year", "项目名称"))
@@ -62,8 +62,11 @@ def read_block(grid: Grid, span: Span, file: str, filename: str) -> tuple[Block 
 
 
 def _year(grid: Grid, span: Span, name: str, filename: str) -> int | None:
+    """The year of the title (「（2022年度）」), else of the sheet's, the project's or the file's name; a date
+    the form was filled in (填报日期：2023年3月) is not the year evaluated."""
     title = [grid.text(r, c) for r in range(max(1, span.first - 5), span.first)
              for c in range(1, grid.max_col + 1) if (r, c) in grid.values and grid.is_first(r, c)]
+    title = [t for t in title if "日期" not in t and "填报" not in t and "时间" not in t]
     for texts, pattern in ((title, _YEAR_TITLE), (title, _YEAR), ([grid.sheet, name, filename], _YEAR)):
         for t in texts:
             m = pattern.search(t)
@@ -75,8 +78,9 @@ def _year(grid: Grid, span: Span, name: str, filename: str) -> int | None:
 def _region(grid: Grid, span: Span, b: Block, file: str, problems: list[Problem]) -> None:
     at = first_label(span, "region_code")
     if at is not None:
-        v = right_of(grid, *at)
-        text = norm(grid.text(*v)) if v else ""
+        found = labelled_value(grid, at)
+        v = found[1] if found else None
+        text = norm(found[0]) if found else ""
         region = gbt2260.lookup(text) if re.fullmatch(r"\d{6}", text) else None
         if region is None:
             problems.append(problem(file, at[0], v[1] if v else at[1], text, "selfeval_region_code", "行政区划代码"))
@@ -143,21 +147,18 @@ GRADES = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "中": "
 
 def _grade(grid: Grid, span: Span, b: Block, file: str, problems: list[Problem]) -> None:
     """A 自评等级 / 评价等级 row some forms add: 优 / 良 / 中 / 差 (优秀, 良好, 中等 … as written)."""
-    at = first_label(span, "grade")
-    v = right_of(grid, *at) if at else None
-    if v is None:
+    found = labelled_value(grid, first_label(span, "grade"))
+    if found is None:
         return
-    text = norm(grid.text(*v))
-    b.grade = GRADES.get(text, "")
+    b.grade = GRADES.get(norm(found[0]), "")
     if not b.grade:
-        problems.append(problem(file, v[0], v[1], grid.text(*v), "selfeval_grade", "自评等级"))
+        problems.append(problem(file, found[1][0], found[1][1], found[0], "selfeval_grade", "自评等级"))
 
 
 def _category(grid: Grid, span: Span, b: Block, file: str, problems: list[Problem]) -> None:
-    at = first_label(span, "category")
-    v = right_of(grid, *at) if at else None
-    if v is not None:
-        b.category = grid.text(*v)
+    found = labelled_value(grid, first_label(span, "category"))
+    if found is not None:
+        b.category = found[0]
         return
     b.category = next((cat for cat, words in CATEGORY_WORDS if any(w in b.name for w in words)), "")
     if not b.category:

@@ -226,6 +226,27 @@ class Span:
 
 
 # ------------------------------------------------------------------------------------------ finding blocks
+_INLINE = re.compile(r"^\s*(项目名称|主管部门|实施单位|行政区划代码|项目类别|自评等级)\s*[:：]\s*(\S.*?)\s*$", re.S)
+
+
+def inline_value(text: str) -> tuple[str, str] | None:
+    """A label and its value in one cell (「项目名称：XX项目」, as some forms write them): (key, value); None else."""
+    m = _INLINE.match(text or "")
+    return None if m is None else (key_of(m.group(1)), m.group(2))
+
+
+def labelled_value(grid: Grid, at: tuple[int, int] | None) -> tuple[str, tuple[int, int]] | None:
+    """The value of the label at ``at``: written in its own cell after a colon, else the first cell right of it
+    that is no label (`right_of`); (text, cell) or None."""
+    if at is None:
+        return None
+    inline = inline_value(grid.text(*at))
+    if inline is not None:
+        return inline[1], at
+    cell = right_of(grid, *at)
+    return None if cell is None else (grid.text(*cell), cell)
+
+
 def find_blocks(grid: Grid) -> list[Span]:
     """The blocks of the form in a sheet, top to bottom."""
     cached = getattr(grid, "_blocks", None)
@@ -235,6 +256,8 @@ def find_blocks(grid: Grid) -> list[Span]:
     for (r, c) in sorted(grid.values):
         if grid.is_first(r, c):
             k = key_of(grid.label(r, c))
+            if k is None and isinstance(grid.value(r, c), str):
+                k = (inline_value(grid.text(r, c)) or (None,))[0]
             if k is not None:
                 cells.setdefault(k, []).append((r, c))
     anchors = cells.get("name", [])
