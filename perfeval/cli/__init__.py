@@ -58,8 +58,9 @@ Adding a command: write, in a module of this package, ``add_X_parser(subparsers)
 The ``--data`` option is added to every command's parser for you.
 
 Who runs it: ``python -m perfeval --as USER <command>`` runs as USER of the users file the app reads (the auth
-settings at $PERFEVAL_AUTH, perfeval.auth): the command sees only USER's scope (`common.cli_scope`), and only an
-admin or a district may import or withdraw, only an admin compact, list batches or regenerate the demo data
+settings at $PERFEVAL_AUTH, perfeval.auth): the command sees only USER's scope (`common.cli_scope`, ``batches``
+too); only an admin or a district may import, withdraw or restore, and only within its regions (the imports
+refuse the rest and write nothing); only an admin may compact, read the log or regenerate the demo data
 (`common.permitted`). An unknown USER, or one whose role gives nothing, exits with status 2 and says why. Without
 ``--as``: in local mode (no settings, or mode "local") the local administrator, as on one machine; where sign-in
 is configured, ``--as`` is required.

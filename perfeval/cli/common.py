@@ -36,11 +36,11 @@ class CliUserError(Exception):
 
 # commands by who may run them: READ by every known user (within the user's scope), WRITE by an admin or a
 # district (within its regions), the rest by an admin only (a command not listed: admin only, fail closed)
-READ_COMMANDS = frozenset({"summary", "sql", "audit", "deck", "dictionary", "template", "validate"})
-WRITE_COMMANDS = frozenset({"import", "withdraw"})
-# a district imports and withdraws once perfeval.data.imports checks the regions it writes (its scope= parameter);
-# until then only an admin may
-DISTRICT_WRITES = False
+# (batches: the batches of the user's scope; import, withdraw and restore: perfeval.data.imports refuses, writing
+# nothing, any project outside the user's import_scope)
+READ_COMMANDS = frozenset({"summary", "sql", "audit", "deck", "dictionary", "template", "validate", "metrics",
+                           "batches"})
+WRITE_COMMANDS = frozenset({"import", "withdraw", "restore"})
 
 
 def command_user(name: str | None) -> User:
@@ -72,10 +72,11 @@ def command_user(name: str | None) -> User:
 
 
 def permitted(command: str, user: User) -> str | None:
-    """None if ``user`` may run ``command``, else why not (zh / en)."""
+    """None if ``user`` may run ``command``, else why not (zh / en). (compact, demo, log and any command not
+    listed: administrators only.)"""
     if user.role == "admin" or command in READ_COMMANDS:
         return None
-    if command in WRITE_COMMANDS and user.role == "district" and DISTRICT_WRITES:
+    if command in WRITE_COMMANDS and user.role == "district":
         return None
     return (f"{user.label('zh')} 无权运行 {command} / {user.label('en')} may not run {command}"
             + ("（仅管理员与区县）/ (administrators and districts only)" if command in WRITE_COMMANDS

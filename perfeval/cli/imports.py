@@ -13,12 +13,22 @@ import pathlib
 import sys
 import time
 
-from perfeval.cli.common import cli_scope, gate, print_problems
+from perfeval.auth.users import import_scope
+from perfeval.cli.common import cli_scope, cli_user, gate, print_problems
 from perfeval.cli.review import print_review, review_json
 from perfeval.data import compact
 from perfeval.data.demo import portfolio as demo
 from perfeval.data.imports.export import export_workbook
-from perfeval.data.imports.batches import RestoreRefused, WithdrawRefused, all_batches, list_batches, restore, withdraw
+from perfeval.data.imports.batches import (
+    RestoreRefused,
+    WithdrawRefused,
+    all_batches,
+    list_batches,
+    outside_scope,
+    project_regions,
+    restore,
+    withdraw,
+)
 from perfeval.data.imports.ingest import ImportRefused, commit, supersede_offer
 from perfeval.data.imports.reading import IMPORT_TABLES
 from perfeval.data.imports.staging import stage
@@ -36,8 +46,9 @@ def _who(args: argparse.Namespace) -> str:
 
 
 def _scope(args: argparse.Namespace) -> Scope:
-    """What the command's user may change (the ``--as`` user's scope; everything on one machine)."""
-    return cli_scope(args) if getattr(args, "user", None) is not None else Scope.everything()
+    """What the command's user may change: perfeval.auth.users.import_scope of the ``--as`` user (an admin any
+    region, a district its own, other roles none; the local administrator on one machine: everything)."""
+    return import_scope(cli_user(args))
 
 
 # ------------------------------------------------------------------------------------------ import, template
@@ -175,6 +186,10 @@ def add_batches_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentPars
 
 def batches_command(args: argparse.Namespace) -> int:
     found = all_batches(args.data) if args.all else list_batches(args.data, withdrawn=args.withdrawn)
+    scope = cli_scope(args)
+    if not scope.unrestricted:  # the folders are read around the data gate: only the batches of the user's scope
+        root = pathlib.Path(args.data)
+        found = [b for b in found if (regions := project_regions(root, b.folder)) and not outside_scope(scope, regions)]
     if args.json:
         print(json.dumps([{"id": b.id, "status": b.status, "who": b.who, "when": b.when, "file": b.file,
                            "rows": b.rows, "uploads": b.uploads, "supersedes": list(b.supersedes),

@@ -3,8 +3,10 @@ lake version), committing it as a new batch (or in place of the batches it super
 list of every batch with its withdraw / restore buttons (`batch_list`). The reading, checks and writing are
 perfeval.data.imports.ingest's and .batches'; what is shown of them is perfeval.views.imports's.
 
-Every change takes the viewer's region scope (``scope``, by default `state.scope`'s regions) and the name it
-records (``who``, by default 本机/local), which the data layer checks and writes."""
+Every change takes the regions the signed-in user may change (``scope``, by default perfeval.ui.auth.writable_scope:
+an admin any, a district its own, other roles none) and the name it records (``who``, by default the signed-in
+user's, 本机/local in local mode), which the data layer checks and writes; the list of batches shows only those of
+the viewer's scope."""
 from __future__ import annotations
 
 import functools
@@ -13,13 +15,14 @@ import os
 
 import streamlit as st
 
+from perfeval.auth.users import LOCAL_ADMIN
 from perfeval.data.gate import Scope
 from perfeval.data.imports import batches, ingest
 from perfeval.data.imports.batches import RestoreRefused, WithdrawRefused
 from perfeval.data.imports.folders import IMPORTS_DIR, LOCAL_WHO
 from perfeval.data.imports.ingest import ImportRefused  # noqa: F401 - the page catches it as upload.ImportRefused
 from perfeval.text.i18n import Translator
-from perfeval.ui import state
+from perfeval.ui import auth, state
 from perfeval.views import imports as ingest_view
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,8 +60,17 @@ def lake_writable() -> bool:
 
 
 def _scope(scope: Scope | None) -> Scope:
-    """What this viewer may change: the caller's scope, else the viewer's (`state.scope`)."""
-    return scope if scope is not None else state.scope()
+    """What this viewer may change: the caller's scope, else the signed-in user's regions to import into
+    (perfeval.ui.auth.writable_scope: an admin any, a district its own, every other role none)."""
+    return scope if scope is not None else auth.writable_scope()
+
+
+def _who(who: str | None) -> str:
+    """The name a change records: the caller's, else the signed-in user's (本机/local in local mode)."""
+    if who:
+        return who
+    user = auth.current_user()
+    return LOCAL_WHO if user is None or user.name == LOCAL_ADMIN.name else user.name
 
 
 def _changed() -> None:
@@ -70,10 +82,10 @@ def _changed() -> None:
 
 
 def commit(staged: ingest.Staged, *, supersede: ingest.Superseding | None = None, scope: Scope | None = None,
-           who: str = LOCAL_WHO) -> ingest.Batch:
+           who: str | None = None) -> ingest.Batch:
     """Write the batch (in place of the batches ``supersede`` names, if given), then forget the cached checks and
     the lake's version."""
-    batch = ingest.commit(staged, state.data_dir(), supersede=supersede, scope=_scope(scope), who=who)
+    batch = ingest.commit(staged, state.data_dir(), supersede=supersede, scope=_scope(scope), who=_who(who))
     _changed()
     return batch
 
@@ -83,16 +95,16 @@ def active(batch_id: str) -> bool:
     return (state.data_dir() / IMPORTS_DIR / batch_id).is_dir()
 
 
-def withdraw(batch_id: str, *, scope: Scope | None = None, who: str = LOCAL_WHO) -> None:
+def withdraw(batch_id: str, *, scope: Scope | None = None, who: str | None = None) -> None:
     """Move a batch (any, imported in any session) to the archive (perfeval.data.imports.batches.withdraw); the
     lake has changed, as after an import."""
-    batches.withdraw(state.data_dir(), batch_id, scope=_scope(scope), who=who)
+    batches.withdraw(state.data_dir(), batch_id, scope=_scope(scope), who=_who(who))
     _changed()
 
 
-def restore(batch_id: str, *, scope: Scope | None = None, who: str = LOCAL_WHO) -> None:
+def restore(batch_id: str, *, scope: Scope | None = None, who: str | None = None) -> None:
     """Move a withdrawn batch back from the archive (perfeval.data.imports.batches.restore)."""
-    batches.restore(state.data_dir(), batch_id, scope=_scope(scope), who=who)
+    batches.restore(state.data_dir(), batch_id, scope=_scope(scope), who=_who(who))
     _changed()
 
 
@@ -142,7 +154,7 @@ def batch_list(lang: str) -> None:
     """Every batch of the lake, active and withdrawn (who imported it, when, the file, the rows, its status),
     and a picker with the withdraw / restore buttons, for any batch, in any session."""
     t = Translator(lang)
-    listed = state.model(ingest_view.batches, lake=str(state.data_dir()), lang=lang)
+    listed = state.model(ingest_view.batches, lake=str(state.data_dir()), lang=lang, scope=state.scope())
     done = st.session_state.pop("batch_action", None)
     with st.expander(t("全部批次（撤回与恢复）", "All batches (withdraw and restore)"), expanded=bool(done)):
         if done:

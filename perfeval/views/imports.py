@@ -9,12 +9,14 @@ perfeval.ui.upload calls it (cached per file and lake version).
 from __future__ import annotations
 
 import io
+import pathlib
 from typing import Iterable
 
 import pandas as pd
 
 from perfeval.data import schema
-from perfeval.data.imports.batches import all_batches
+from perfeval.data.gate import Scope
+from perfeval.data.imports.batches import all_batches, outside_scope, project_regions
 from perfeval.data.imports.folders import LOCAL_WHO
 from perfeval.data.validation.problems import Problem
 from perfeval.text.i18n import Translator
@@ -88,12 +90,17 @@ BATCH_COLUMNS = (("batch", "批次", "Batch"), ("status", "状态", "Status"), (
                  ("who", "导入人", "By"), ("file", "上传文件", "File"), ("rows", "内容", "Rows"))
 
 
-def batches(q, *, lake: str, lang: str) -> dict:
+def batches(q, *, lake: str, lang: str, scope: Scope | None = None) -> dict:
     """The page model of the import page's list of batches: every batch the lake has had, active and withdrawn
     (read from its folders, not through ``q``: a batch's folder is the lake's own layout), as ``table``
     (`batches_table`) and as ``choices`` for the withdraw / restore picker: (batch id, label, status). Cached per
-    lake version, which an import, a withdrawal or a restore changes."""
+    lake version, which an import, a withdrawal or a restore changes. ``scope`` (the viewer's): only the batches
+    whose every project lies inside it (the folders are read around the data gate, so the scope is applied here;
+    a batch of another district's projects is not even named)."""
     infos = all_batches(lake)
+    if scope is not None and not scope.unrestricted:
+        root = pathlib.Path(lake)
+        infos = [b for b in infos if (regions := project_regions(root, b.folder)) and not outside_scope(scope, regions)]
     table = batches_table(infos, lang)
     choices = tuple((b.id, f"{b.id} · {row['status']} · {row['file'] or '—'}", b.status)
                     for b, row in zip(infos, table.to_dict("records")))

@@ -184,3 +184,56 @@ def test_local_mode_says_so_and_refuses_a_public_address(monkeypatch):
             assert not at.dataframe and not at.metric and not chart_specs(at)
     finally:
         st_config.set_option("server.address", old)
+
+
+def _import(user: str, name: str, data: bytes) -> AppTest:
+    at = run(user, "import")
+    at.file_uploader(key="w_upload").set_value((name, data, "text/csv"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _files(lake: pathlib.Path) -> dict[str, bytes]:
+    return {str(p.relative_to(lake)): p.read_bytes() for p in sorted(lake.rglob("*"))
+            if p.is_file() and "_derived" not in p.parts}
+
+
+NEW_PROJECT = ("project_id,name,short_name,category,province,city,district,region_code,implementing_unit,evaluator,"
+               "evaluator_type,period_start,period_end\n"
+               "new-{code},新项目 NEW{code},新项目,反诈,广东省,深圳市,某区,{code},某分局,某机构,自评,2023-01-01,2023-12-31\n")
+
+
+def test_import_page_imports_only_the_users_regions(env):
+    """A district's upload of another district's project is refused with the reason and writes nothing; its
+    own is imported under its name; the batch list shows each user only the batches of its scope."""
+    lake = env
+    foreign = NEW_PROJECT.format(code="440305").encode("utf-8")
+    before = _files(lake)
+    at = _import("futian", "projects.csv", foreign)
+    if [b for b in at.button if b.key == "commit"]:
+        at.button(key="commit").click().run()
+    said = texts(at) + "\n".join(d.value.to_csv() for d in at.dataframe)
+    assert "440305" in said and ("不在您的权限范围" in said or "outside your scope" in said), said
+    assert _files(lake) == before
+    # a leader may not import at all
+    at = _import("shenzhen", "projects.csv", NEW_PROJECT.format(code="440304").encode("utf-8"))
+    if [b for b in at.button if b.key == "commit"]:
+        at.button(key="commit").click().run()
+    assert _files(lake) == before
+    # its own region: imported, under its name
+    at = _import("futian", "projects.csv", NEW_PROJECT.format(code="440304").encode("utf-8"))
+    at.button(key="commit").click().run()
+    assert not at.exception
+    batches = [p for p in (lake / "imports").iterdir() if not p.name.startswith(".")]
+    assert len(batches) == 1
+    assert json.loads((batches[0] / "batch.json").read_text(encoding="utf-8")).get("who") == "futian"
+    try:
+        for user, listed in (("futian", True), ("shenzhen", True), ("nanshan", False), ("gansu", False)):
+            shown = everything(run(user, "import"))
+            assert (batches[0].name in shown) is listed, user
+    finally:  # the other tests read the marker lake as it was
+        import shutil
+
+        shutil.rmtree(batches[0])
+        state._model.clear()

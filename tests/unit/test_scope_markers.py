@@ -221,10 +221,12 @@ def test_cli_local_mode_without_as_is_the_local_admin(monkeypatch, lake):
 
 @pytest.mark.parametrize("user, argv", [
     ("shenzhen", ["compact", "--dry-run"]),
-    ("futian", ["batches"]),
+    ("futian", ["compact"]),
     ("guest", ["demo", "--out", "x"]),
     ("shenzhen", ["withdraw", "20260101-000000-abcdef"]),
+    ("gansu", ["restore", "20260101-000000-abcdef"]),
     ("guest", ["import", "x.xlsx"]),
+    ("futian", ["log"]),
 ])
 def test_cli_commands_by_role(monkeypatch, lake, auth_file, user, argv):
     before = sorted(p.relative_to(lake) for p in lake.rglob("*"))
@@ -348,3 +350,43 @@ def test_json_is_valid(monkeypatch, lake, auth_file):
     rows = json.loads(out)
     assert sorted(r["project_id"] for r in rows) == ["mk-440304", "mk-440305"]
     assert re.search("MK440304", out)
+
+
+NEW_PROJECT = ("project_id,name,short_name,category,province,city,district,region_code,implementing_unit,evaluator,"
+               "evaluator_type,period_start,period_end\n"
+               "new-{code},新项目 NEW{code},新项目,反诈,广东省,深圳市,某区,{code},某分局,某机构,自评,2023-01-01,2023-12-31\n")
+
+
+def _files(lake: pathlib.Path) -> dict[str, bytes]:
+    return {str(p.relative_to(lake)): p.read_bytes() for p in sorted(lake.rglob("*"))
+            if p.is_file() and "_derived" not in p.parts}
+
+
+def test_imports_and_withdrawals_stay_in_the_users_regions(monkeypatch, tmp_path, auth_file):
+    """A district imports, withdraws and restores only its own regions' projects; anything else is refused,
+    says why in both languages, and changes no file; the batch list shows each user only its own batches."""
+    lake = sm.build(tmp_path / "lake")
+    upload = tmp_path / "projects.csv"
+    upload.write_text(NEW_PROJECT.format(code="440305"), encoding="utf-8")
+    before = _files(lake)
+    code, out = _cli(monkeypatch, lake, auth_file, "--as", "futian", "import", str(upload))
+    assert code == 1 and "440305" in out and "outside your scope" in out and "不在您的权限范围" in out
+    assert _files(lake) == before
+    code, out = _cli(monkeypatch, lake, auth_file, "--as", "nanshan", "import", str(upload), "--json")
+    assert code == 0, out
+    batch = json.loads(out)["batch"]
+    manifest = json.loads((lake / "imports" / batch / "batch.json").read_text(encoding="utf-8"))
+    assert manifest.get("who") == "nanshan"
+    for user, listed in (("futian", False), ("shenzhen", True), ("nanshan", True), ("admin", True),
+                         ("gansu", False)):
+        code, out = _cli(monkeypatch, lake, auth_file, "--as", user, "batches", "--json")
+        assert code == 0 and (batch in out) is listed, (user, out)
+    after_import = _files(lake)
+    code, out = _cli(monkeypatch, lake, auth_file, "--as", "futian", "withdraw", batch)
+    assert code == 1 and _files(lake) == after_import
+    code, out = _cli(monkeypatch, lake, auth_file, "--as", "nanshan", "withdraw", batch)
+    assert code == 0, out
+    code, out = _cli(monkeypatch, lake, auth_file, "--as", "futian", "restore", batch)
+    assert code == 1 and not (lake / "imports" / batch).exists()
+    code, out = _cli(monkeypatch, lake, auth_file, "--as", "nanshan", "restore", batch)
+    assert code == 0 and (lake / "imports" / batch).is_dir()
