@@ -224,7 +224,9 @@ def _rows(b: form.Block, pid: str, filename: str):
         "reported_grade": b.grade,
         "tree_depth": "3" if b.indicators else "0",
         "goal": b.goal.value if b.goal else "", "goal_result": b.goal_result.value if b.goal_result else "",
-        "note": f"自评表 {b.sheet}!{column_letter(c0)}{r0}",
+        "note": "；".join([f"自评表 {b.sheet}!{column_letter(c0)}{r0}"]
+                         + [f"{label} {b.sheet}!{column_letter(v.col)}{v.row}" for label, v in
+                            (("年度总体目标", b.goal), ("实际完成情况", b.goal_result), ("总分", b.total_score)) if v]),
     }
     where = {"name": (b.name_cell[1], "项目名称")} if b.name_cell else {}
     if b.total_score:

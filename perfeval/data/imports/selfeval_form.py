@@ -245,12 +245,13 @@ def _budget_from(b: Block, total: BudgetRow, parts: list[BudgetRow], sheet: str)
     if total.rate is not None:
         v = total.rate
         b.figures.append(Figure("execution_rate", "derived", "执行率", v.value, "%", v.row, v.col,
-                                f"执行率 {v.text}", "执行率 = 全年执行数 ÷ 全年预算数（自评表，无到位资金）"))
+                                f"执行率 {v.text}", f"{sheet}!{column_letter(v.col)}{v.row}；执行率 = 全年执行数 ÷ "
+                                                   "全年预算数（自评表，无到位资金）"))
     for x in parts:
         if x.rate is not None:
             b.figures.append(Figure("fund_execution_rate", "fact", f"{x.label} 执行率", x.rate.value, "%",
                                     x.rate.row, x.rate.col, f"{x.label} 执行率 {x.rate.text}",
-                                    "执行率 = 全年执行数 ÷ 全年预算数"))
+                                    f"{sheet}!{column_letter(x.rate.col)}{x.rate.row}；执行率 = 全年执行数 ÷ 全年预算数"))
     if total.weight is not None or total.score is not None:
         b.indicators.append(Node("0", None, 1, "预算执行率", total.row, 0, total.weight, total.score, total.where))
 

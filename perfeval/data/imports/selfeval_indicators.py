@@ -68,27 +68,31 @@ def read_indicators(grid: Grid, span: Span, b: Block, file: str, problems: list[
         n2 = n2 or n1
         n3 = n3 or n2
         where = f"{grid.sheet}!{column_letter(span.col)}{r}"
+
+        def cell(key: str, r: int = r) -> str:
+            return f"{grid.sheet}!{column_letter(cols[key])}{r}" if cols[key] else where
         if n1 not in l1s:
             order += 1
             l1s[n1] = str(len(l1s) + 1)
             name, points = _points(n1, r, cols["l1"])
-            b.indicators.append(Node(l1s[n1], None, 1, name, r, order, points, where=where))
+            b.indicators.append(Node(l1s[n1], None, 1, name, r, order, points, where=cell("l1")))
         if (n1, n2) not in l2s:
             order += 1
             l2s[(n1, n2)] = f"{l1s[n1]}.{sum(1 for k in l2s if k[0] == n1) + 1}"
             name, points = _points(n2, r, cols["l2"])
-            b.indicators.append(Node(l2s[(n1, n2)], l1s[n1], 2, name, r, order, points, where=where))
+            b.indicators.append(Node(l2s[(n1, n2)], l1s[n1], 2, name, r, order, points, where=cell("l2")))
         order += 1
         parent = l2s[(n1, n2)]
         code = f"{parent}.{sum(1 for n in b.indicators if n.parent == parent) + 1}"
-        b.indicators.append(Node(code, parent, 3, n3, r, order, w, s, where))
+        b.indicators.append(Node(code, parent, 3, n3, r, order, w, s, cell("l3")))
         if not is_blank(tv) or not is_blank(av):
             t = measure(tv) if not is_blank(tv) else None
             a = measure(av) if not is_blank(av) else None
             if t is not None and tc is not None and grid.is_percent(r, tc) and t.operator is None and t.value is not None:
                 t = Measure(t.text, None, t.value, "%")
             b.targets.append(Target(n3, f"{_points(n1, r, 0)[0]}/{_points(n2, r, 0)[0]}", code, r, t,
-                                    comparable(t, a), tc or 0, ac or 0, where))
+                                    comparable(t, a), tc or 0, ac or 0,
+                                    f"{cell('target')}（年度指标值）；{cell('actual')}（实际完成值）"))
         dc = cols["deviation"]
         if dc is not None and (r, dc) in grid.values and grid.is_first(r, dc):
             _deviation(grid.text(r, dc), code, n3, r, f"{grid.sheet}!{column_letter(dc)}{r}", b)
