@@ -222,7 +222,6 @@ def _budget_from(b: Block, total: BudgetRow, parts: list[BudgetRow], sheet: str)
         return t is None and not vals or (t is not None and bool(vals) and abs(sum(vals) - t.value) < 0.0051)
 
     by_source = bool(stated) and all(adds_up(m) for m in measures)
-    cell = f"{sheet}!{column_letter(total.initial.col if total.initial else 1)}{total.row}"
     if by_source:
         b.budget_rows = stated
         for m, figure, zh in (("initial", "budget_total", "年初预算数"), ("adjusted", "adjusted_budget_total", "全年预算数"),
@@ -230,7 +229,7 @@ def _budget_from(b: Block, total: BudgetRow, parts: list[BudgetRow], sheet: str)
             v = getattr(total, m)
             if v is not None:
                 b.figures.append(Figure(figure, "derived", f"{total.label or '年度资金总额'} {zh}", v.value, "万元",
-                                        v.row, v.col, f"{zh} {v.text}", cell))
+                                        v.row, v.col, f"{zh} {v.text}", f"{sheet}!{column_letter(v.col)}{v.row}"))
     else:
         total.fund_source = None
         b.budget_rows = [total]
