@@ -72,8 +72,8 @@ def amount_warnings(targets: list[Checked], regions: dict[str, str]) -> list[Pro
         col = c.table.column(r.column)
         f, b = float(r.v), base[idx]
         if relative[idx]:
-            reason = (f"是本项目其他金额（中位数 {_g(b)} 万元）的 {f / b:,.0f} 倍",
-                      f"{f / b:,.0f} times the median of the project's other amounts ({_g(b)})")
+            reason = (f"是本项目金额中位数（{_g(b)} 万元）的 {f / b:,.0f} 倍",
+                      f"{f / b:,.0f} times the median of the project's amounts ({_g(b)})")
         else:
             lim = float(limit[idx])
             reason = (f"达到 {_g(lim)} 万元（{'区县级' if district[idx] else ''}项目少有如此金额）",
