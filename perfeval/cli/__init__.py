@@ -34,7 +34,8 @@ Commands (each takes ``--data PATH``, the lake folder; default $PERFEVAL_DATA, e
 Where they live: this module wires them (`build_parser`, `main`); perfeval.cli.common holds what they
 share (`gate`, `cli_scope`, `jsonable`, `records`, `render_table`, `print_problems`); perfeval.cli.read
 has summary, validate, sql and dictionary; perfeval.cli.audit the audit; perfeval.cli.imports import,
-template, batches, withdraw, compact and demo; perfeval.cli.deck the decks. The modules they call
+template, batches, withdraw, compact and demo (perfeval.cli.review prints an import's warnings and new
+metrics); perfeval.cli.metrics the metric catalogue; perfeval.cli.deck the decks. The modules they call
 (perfeval.data, perfeval.domain, perfeval.decks) parse no arguments and print nothing.
 
 Every read of the lake goes through the data gate (`gate(args)`); ``validate`` reads files only and
