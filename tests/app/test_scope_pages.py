@@ -237,3 +237,28 @@ def test_import_page_imports_only_the_users_regions(env):
 
         shutil.rmtree(batches[0])
         state._model.clear()
+
+
+@pytest.mark.parametrize("headers, peer, sees, said", [
+    ({"X-Perfeval-User": "futian"}, "127.0.0.1", {"440304"}, None),
+    ({"X-Perfeval-User": "shenzhen"}, "::1", {"440304", "440305"}, None),
+    ({"X-Perfeval-User": "futian"}, "10.0.0.9", set(), "未授权的用户"),     # not from the trusted proxy
+    ({"X-Perfeval-User": "nobody-known"}, "127.0.0.1", set(), "未授权的用户"),
+    ({}, "127.0.0.1", set(), "请先登录"),
+])
+def test_proxy_mode(env, tmp_path, monkeypatch, headers, peer, sees, said):
+    """Mode proxy: the user is the trusted proxy's header (the connection's headers and peer address, which
+    AppTest cannot set, are given to perfeval.ui.auth as the server would see them)."""
+    from perfeval.ui import auth
+
+    monkeypatch.setenv(config.AUTH_ENV, str(sm.write_auth(tmp_path / "auth", mode="proxy")))
+    monkeypatch.setattr(auth, "_connection", lambda: ({}, headers, peer))
+    monkeypatch.setattr(auth, "_limiter", auth.identity.SignInLimiter())
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert sm.seen(everything(at)) == sees
+    if said:
+        assert said in texts(at) and not at.dataframe and not at.metric
+    else:
+        assert any("👤" in c.value for c in at.sidebar.caption)
