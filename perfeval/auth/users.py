@@ -122,8 +122,12 @@ def load_users(path: str | os.PathLike | None) -> dict[str, User]:
     p = pathlib.Path(path)
     try:
         text = p.read_text(encoding="utf-8")
+        mode = p.stat().st_mode
     except OSError as e:
         raise UsersFileError(f"无法读取用户文件 {p}（{e.strerror}）/ cannot read the users file {p} ({e.strerror})") from e
+    if mode & 0o002:  # anyone on the machine could make themselves an admin
+        raise UsersFileError(f"用户文件 {p} 任何人都可写入，拒绝使用（chmod o-w）/ the users file {p} is writable by "
+                             "anyone: refused (chmod o-w)")
     return parse_users(text, str(p))
 
 

@@ -93,6 +93,13 @@ def test_users_file_parsing(tmp_path):
     with pytest.raises(users.UsersFileError, match="cannot read"):
         users.load_users(tmp_path / "missing.toml")
     assert users.load_users(None) == {}
+    f = tmp_path / "users.toml"
+    f.write_text('[[users]]\nname = "a"\nrole = "admin"\n', encoding="utf-8")
+    f.chmod(0o646)
+    with pytest.raises(users.UsersFileError, match="writable by anyone"):
+        users.load_users(f)
+    f.chmod(0o640)
+    assert users.load_users(f)["a"].role == "admin"
 
 
 def test_example_users_file():
