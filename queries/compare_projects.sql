@@ -4,7 +4,9 @@
 --             $metric_key (the outcome to put per 万元; NULL gives NULL outcome columns);
 --             $region_codes (a list of region codes: only their projects; NULL = every region).
 -- One row per project. year = year(period_start) (the budget year of an annual project).
--- Amounts in 万元, rates as fractions; NULL where the report does not give an input (never 0).
+-- Amounts in 万元, rates as fractions; NULL where the report does not give an input (never 0). execution_rate as
+-- queries/_views.sql project_execution defines it (spent / received; a self-evaluation without receipts
+-- 全年执行数 / 全年预算数; else the stated rate), execution_basis and execution_stated saying which.
 -- outcome_value: a whole-period figure where the report gives one, else the sum of its yearly figures
 -- (the larger one where a report states the same figure twice). satisfaction: the survey's satisfaction
 -- rate, else its score / 100 (satisfaction_basis says which).
@@ -25,12 +27,13 @@ SELECT p.project_id, p.name, p.short_name, p.name_en, p.category, p.framework,
        coalesce(t.levels_given, 0) AS levels_given,
        p.source, p.data_kind,
        m.budget, m.received, m.spent,
-       m.spent / nullif(m.received, 0) AS execution_rate,
+       e.execution_rate, e.execution_basis, e.execution_stated,
        o.outcome_value,
        o.outcome_value / nullif(m.spent, 0) AS outcome_per_wan,
        s.satisfaction, s.satisfaction_basis
 FROM p
 LEFT JOIN project_money m USING (project_id)
+LEFT JOIN project_execution e USING (project_id)
 LEFT JOIN o USING (project_id)
 LEFT JOIN s USING (project_id)
 LEFT JOIN t USING (project_id)

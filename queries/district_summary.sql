@@ -4,7 +4,8 @@
 --             $year (one budget year = year(period_start); NULL = every year the filters select);
 --             $metric_key (the outcome to put per 万元; NULL gives NULL outcome columns).
 -- One row per region_code (a district, or a city / province for projects run at that level).
--- Rates are money-weighted over the projects that report both inputs: execution = Σspent / Σreceived,
+-- Rates are money-weighted over the projects that report both inputs: execution = Σspent / Σreceived (a
+-- self-evaluation without receipts counting its budget, 全年预算数, as its form defines 执行率),
 -- outcome per 万元 = Σoutcome / Σspent. mean_score is the plain mean of the reported totals.
 -- data_kind is 'demo' when any of the region's projects is demonstration data. region_short: the most
 -- specific non-blank of district, city, province, else the region code (perfeval.domain.compare.short_region_label;
@@ -16,9 +17,13 @@ WITH p AS (
 o AS (SELECT * FROM project_outcome($metric_key)),
 s AS (SELECT * FROM project_satisfaction),
 pr AS (
-    SELECT p.*, m.budget, m.received, m.spent, o.outcome_value, s.satisfaction
+    SELECT p.*, m.budget, m.received, m.spent, o.outcome_value, s.satisfaction,
+           -- the execution rate's denominator by the project's definition (queries/_views.sql project_execution)
+           CASE WHEN e.execution_stated THEN NULL
+                WHEN e.execution_basis = 'budget' THEN m.budget ELSE m.received END AS execution_base
     FROM p
     LEFT JOIN project_money m USING (project_id)
+    LEFT JOIN project_execution e USING (project_id)
     LEFT JOIN o USING (project_id)
     LEFT JOIN s USING (project_id)
 ),
@@ -38,8 +43,8 @@ d AS (
            sum(budget) AS budget,
            sum(received) AS received,
            sum(spent) AS spent,
-           sum(spent) FILTER (WHERE received > 0 AND spent IS NOT NULL)
-             / nullif(sum(received) FILTER (WHERE received > 0 AND spent IS NOT NULL), 0) AS execution_rate,
+           sum(spent) FILTER (WHERE execution_base > 0 AND spent IS NOT NULL)
+             / nullif(sum(execution_base) FILTER (WHERE execution_base > 0 AND spent IS NOT NULL), 0) AS execution_rate,
            sum(outcome_value) FILTER (WHERE spent > 0)
              / nullif(sum(spent) FILTER (WHERE spent > 0 AND outcome_value IS NOT NULL), 0) AS outcome_per_wan,
            sum(outcome_value) AS outcome_value,

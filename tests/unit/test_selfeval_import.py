@@ -415,6 +415,19 @@ def test_the_execution_rate_of_a_self_evaluation_is_shown_with_its_definition(la
     assert row["funds_received"] is None
 
 
+def test_districts_and_compare_count_a_self_evaluation_by_its_own_definition(lake):
+    from perfeval.views.common import Filters
+
+    imported(lake, "两地.xlsx", workbook(("A", [{}]), ("B", [dict(name="丰都县禁毒经费", supervising="丰都县公安局",
+                                                                  implementing="丰都县公安局禁毒大队")])))
+    q = q_of(lake)
+    d = q("district_summary", year=None, metric_key=None, **Filters().params()).set_index("region_code")
+    assert d.loc["341800", "execution_rate"] == pytest.approx(114 / 120)
+    assert d.loc["500230", "execution_rate"] == pytest.approx(114 / 120)
+    c = q("compare_projects", metric_key=None, region_codes=None, **Filters().params())
+    assert c["execution_rate"].tolist() == pytest.approx([0.95, 0.95]) and set(c["execution_basis"]) == {"budget"}
+
+
 def test_a_stated_rate_without_its_amounts_is_shown_as_stated_never_not_reported(lake, capsys):
     from perfeval.views import budget as budget_view
     from perfeval.views.common import Filters, Links
