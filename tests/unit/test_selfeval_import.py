@@ -356,6 +356,13 @@ def test_a_grade_row_some_forms_add_is_the_reported_grade(lake):
     assert [(p.code, p.row, p.column, p.value) for p in staged.problems] == [("selfeval_grade", 5, "C（自评等级）", "很好")]
 
 
+def test_a_form_that_leaves_indicator_rows_out_says_so(lake):
+    rows = INDICATORS[:2] + (("", "", "……", None, None, None, None, None),)
+    _, table = imported(lake, "x.xlsx", workbook(("S", [dict(indicators=rows)])))
+    assert "指标表有省略行（……），只列出 2 项三级指标" in table("projects")["note"].iloc[0]
+    assert len(table("targets")) == 2
+
+
 def test_the_same_form_twice_is_refused(lake):
     data = workbook(("A", [{}]), ("B", [{}]))
     staged = staging.stage("x.xlsx", data, lake)

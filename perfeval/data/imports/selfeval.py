@@ -226,7 +226,9 @@ def _rows(b: form.Block, pid: str, filename: str):
         "goal": b.goal.value if b.goal else "", "goal_result": b.goal_result.value if b.goal_result else "",
         "note": "；".join([f"自评表 {b.sheet}!{column_letter(c0)}{r0}"]
                          + [f"{label} {b.sheet}!{column_letter(v.col)}{v.row}" for label, v in
-                            (("年度总体目标", b.goal), ("实际完成情况", b.goal_result), ("总分", b.total_score)) if v]),
+                            (("年度总体目标", b.goal), ("实际完成情况", b.goal_result), ("总分", b.total_score)) if v]
+                        + ([f"指标表有省略行（……），只列出 {sum(1 for n in b.indicators if n.level == 3)} 项三级指标"]
+                           if b.elided else [])),
     }
     where = {"name": (b.name_cell[1], "项目名称")} if b.name_cell else {}
     if b.total_score:

@@ -49,6 +49,8 @@ def read_indicators(grid: Grid, span: Span, b: Block, file: str, problems: list[
     for r in range(h + 1, end):
         n1, n2 = _indicator_name(text(r, "l1")), _indicator_name(text(r, "l2"))
         n3 = _indicator_name(re.sub(r"^指标\s*\d+\s*[:：]\s*", "", text(r, "l3")))
+        if re.fullmatch(r"\s*(?:…+|\.{3,}|。{3,})\s*", text(r, "l3") or text(r, "l2") or text(r, "l1") or "-"):
+            b.elided = True  # 「……」: the published form leaves rows out
         if any(key_of(norm(x)) in ("l1", "l2", "l3") for x in (n1, n2, n3) if x):
             continue
         # a table copied from a web page loses its merged cells: an empty 一级 / 二级 cell is the one above

@@ -204,6 +204,7 @@ class Block:
     region: object = None
     category: str = ""
     grade: str = ""
+    elided: bool = False  # the indicator table has a 「……」 row: only part of it is published
     total_score: Value | None = None
     total_weight: Value | None = None
     goal: Value | None = None
