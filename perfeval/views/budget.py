@@ -344,6 +344,7 @@ def _vendor_table(df: pd.DataFrame, before: list[str], after: list[str], lang: s
     return df.assign(
         vendor_s=[v if isinstance(v, str) else t("（未注明单位）", "(no vendor named)") for v in df["vendor"]],
         amount_s=[fmt.number(v, 2, lang) for v in df["amount"]],
+        spellings=fmt.texts(df["spellings"], lang),  # no vendor written: 未披露, not None
     )[cols]
 
 

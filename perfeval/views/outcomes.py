@@ -13,6 +13,7 @@ from perfeval.charts import outcomes as charts_outcomes
 from perfeval.data import schema
 from perfeval.domain import outcomes
 from perfeval.domain.survey import missing
+from perfeval.text import fmt
 from perfeval.text.i18n import Translator
 from perfeval.views import capped
 from perfeval.views.common import Filters
@@ -214,6 +215,9 @@ def targets(q, *, filters: Filters, project_id: str | None, lang: str, max_rows:
         year_s=["" if missing(y) else str(int(y)) for y in rows["year"]],
         target_s=[outcomes.target_text(r, lang) for r in records],
         actual_s=[outcomes.actual_text(r, lang) for r in records],
+        # a target of the whole project has no sub-project; a missing category is 未披露 (never None)
+        subproject_id=[s if isinstance(s, str) and s else t("整个项目", "whole project") for s in rows["subproject_id"]],
+        category=fmt.texts(rows["category"], lang),
         verdict_s=[("✅ " if x["met"] is True else "❌ " if x["met"] is False else "") + outcomes.verdict_text(x, lang)
                    + (" ⚠️" if x["disagree"] else "") for x in verdicts],
     )

@@ -3,6 +3,7 @@
 sources, a partial indicator tree) is found on screen, and a missing value reads 未披露, never None / nan."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from tests import partial_lake as pl
@@ -27,7 +28,7 @@ def _cells(at) -> list[str]:
     out = []
     for df in at.dataframe:
         value = df.value
-        frame = value.data if hasattr(value, "data") else value  # a Styler holds its frame in .data
+        frame = value if isinstance(value, pd.DataFrame) else value.data  # a Styler holds its frame in .data
         out += [str(c) for c in frame.astype(str).to_numpy().ravel()]
     return out
 

@@ -34,7 +34,7 @@ def test_tianshui_has_no_breakdown_and_says_so():
     assert metric(at, "预算（万元）") == "未披露"
     assert "未披露" in texts(at)
     # no level-1 table, and no zeros (the tables there are the report's outputs and other figures, issue 18)
-    frames = [getattr(d.value, "data", d.value) for d in at.dataframe]
+    frames = [d.value for d in at.dataframe]
     assert not [f for f in frames if "score_s" in f.columns or "reported" in f.columns]
 
 

@@ -73,7 +73,7 @@ def test_tianjin_scorecard_is_manual_and_says_so():
 def test_tianshui_has_only_a_total_not_a_zero_tree():
     at = run_page("project", project=TS)
     assert not at.exception
-    frames = [getattr(d.value, "data", d.value) for d in at.dataframe]  # outputs, other figures (issue 18)
+    frames = [d.value for d in at.dataframe]  # outputs, other figures (issue 18)
     assert scorecard_table(at) is None and not [f for f in frames if "score_s" in f.columns]
     tree = chart_with(at, "treemap", "指标体系")["data"][0]
     assert tree["ids"] == ["__total__"] and "报告未披露指标明细" in tree["labels"][0]
