@@ -217,9 +217,9 @@ def build(q, *, filters: Filters, lang: str, links: Links, mode: str, year: int 
         score_col, score_name = "reported_total_score", t(terms.SCORE)
     v["ranking_note"] = t(
         "执行率 = 实际支出 ÷ 到位资金；每万元成效 = 成效数值 ÷ 实际支出；满意度为调查满意率（仅有评分时为评分 ÷ 100）。"
-        "空白为未披露。",
+        "报告未给出的写作“未披露”。",
         "Execution = spent ÷ received; outcome per 10k CNY = outcome ÷ spent; satisfaction is the survey's "
-        "rate (its score ÷ 100 where only a score is given). Blank = not reported.")
+        "rate (its score ÷ 100 where only a score is given). “not reported” where a report gives none.")
 
     # -- percentiles among peers and outliers -------------------------------------------------------
     measure_cols = {score_name: score_col, t("预算执行率", "Execution"): "execution_rate",
