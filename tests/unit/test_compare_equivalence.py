@@ -407,4 +407,9 @@ def test_percentile_heatmap_as_before():
     view = pd.concat([view, view.head(2)])  # a repeated unit × measure: its first row counts
     for t in (Translator("zh"), Translator("en")):
         a, b = charts_compare.percentile_heatmap(view, t), old.percentile_heatmap(view, t)
-        assert json.loads(a.to_json()) == json.loads(b.to_json())
+        # issue 18 puts a grey layer under the cells without a percentile (未披露 is grey, never a colour): the
+        # percentiles' trace and the layout are as before, the grey layer covers exactly their gaps
+        new, before = json.loads(a.to_json()), json.loads(b.to_json())
+        assert new["layout"] == before["layout"] and new["data"][-1] == before["data"][-1]
+        grey, main = a.data
+        assert (np.isnan(np.asarray(main.z, dtype=float)) == (np.asarray(grey.z, dtype=float) == 1)).all()
