@@ -29,7 +29,7 @@ from perfeval.data.imports.batches import (
     restore,
     withdraw,
 )
-from perfeval.data.imports.ingest import ImportRefused, commit, supersede_offer
+from perfeval.data.imports.ingest import ImportRefused, commit, restricted_to, supersede_offer
 from perfeval.data.imports.reading import IMPORT_TABLES
 from perfeval.data.imports.staging import stage
 from perfeval.data.imports.template import template_workbook
@@ -78,9 +78,11 @@ def import_command(args: argparse.Namespace) -> int:
         print(f"不能导入表 / cannot import table {args.table!r}; 可导入 / importable: {', '.join(IMPORT_TABLES)}",
               file=sys.stderr)
         return 2
-    staged = stage(path.name, path.read_bytes(), args.data, table=args.table)
+    # an upload naming projects outside the user's regions shows only that (nothing of other regions' rows)
+    staged = restricted_to(stage(path.name, path.read_bytes(), args.data, table=args.table), args.data, _scope(args))
     problems, batch = list(staged.problems), None
-    offer = None if staged.ok else supersede_offer(staged, args.data)
+    outside = any(p.code == "out_of_scope" for p in problems)
+    offer = None if staged.ok or outside else supersede_offer(staged, args.data)
     superseding = offer is not None and offer.ok and args.supersede
     if superseding:
         problems = []

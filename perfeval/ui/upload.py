@@ -43,8 +43,11 @@ def _stage(path: str, filename: str, digest: str, version: str, _data: bytes) ->
 
 
 def stage(filename: str, data: bytes, key: str) -> ingest.Staged:
-    """The upload read and checked against the lake as it is now; ``key`` = ``digest(data)``."""
-    return _stage(str(state.data_dir()), filename, key, state.gate().version(), data)
+    """The upload read and checked against the lake as it is now; ``key`` = ``digest(data)``. An upload naming a
+    project outside the regions the signed-in user may import into shows only that (ingest.restricted_to): the
+    checks against the lake would name other regions' keys and files."""
+    staged = _stage(str(state.data_dir()), filename, key, state.gate().version(), data)
+    return ingest.restricted_to(staged, state.data_dir(), auth.writable_scope())
 
 
 def digest(data: bytes) -> str:
@@ -122,6 +125,8 @@ def supersede_box(staged: ingest.Staged, key: str, lang: str) -> ingest.Batch | 
     """For an upload with problems: the supersede offer, if it has one. None: no offer (draw the problems);
     a refused offer draws why and returns None too. False: the offer is drawn, not confirmed. A Batch: confirmed
     and imported."""
+    if any(p.code == "out_of_scope" for p in staged.problems):
+        return None  # not the user's to import: no offer naming the batches that hold those projects
     found = offer(staged, key)
     if found is None:
         return None

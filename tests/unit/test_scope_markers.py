@@ -390,3 +390,20 @@ def test_imports_and_withdrawals_stay_in_the_users_regions(monkeypatch, tmp_path
     assert code == 1 and not (lake / "imports" / batch).exists()
     code, out = _cli(monkeypatch, lake, auth_file, "--as", "nanshan", "restore", batch)
     assert code == 0 and (lake / "imports" / batch).is_dir()
+
+
+def test_an_upload_names_nothing_of_other_regions(monkeypatch, tmp_path, auth_file):
+    """The checks against the lake (keys present, the files holding them, batches to supersede) are shown only
+    for an upload inside the user's regions: another region's project id, even under the user's own region
+    code, gets one problem that names no file, no source and no marker."""
+    lake = sm.build(tmp_path / "lake")
+    upload = tmp_path / "projects.csv"
+    upload.write_text(NEW_PROJECT.format(code="440304").replace("new-440304", "mk-440305"), encoding="utf-8")
+    before = _files(lake)
+    code, out = _cli(monkeypatch, lake, auth_file, "--as", "futian", "import", str(upload), "--json")
+    result = json.loads(out)
+    assert code == 1 and [p["code"] for p in result["problems"]] == ["out_of_scope"]
+    assert result["supersede"] is None and "markers" not in out and "report:mk" not in out and not sm.seen(out)
+    assert _files(lake) == before
+    code, out = _cli(monkeypatch, lake, auth_file, "--as", "admin", "import", str(upload), "--json")
+    assert code == 1 and "out_of_scope" not in out and "markers/projects.parquet" in out  # an admin sees why

@@ -345,6 +345,26 @@ def _scope_problems(staged: Staged, root: pathlib.Path, scope: Scope, old: list[
     return out
 
 
+def restricted_to(staged: Staged, lake: str | os.PathLike, scope: Scope) -> Staged:
+    """``staged`` as a user of ``scope`` may see it: when the upload names a project outside the scope, its only
+    problems are those projects (it cannot be imported anyway), so that the checks against the lake (keys
+    already present, the files that hold them) name nothing of another region's data. Unchanged otherwise."""
+    root = pathlib.Path(lake).resolve()
+    outside = _scope_problems(staged, root, scope, [])
+    if not scope.unrestricted:
+        # a project id the lake already holds in another region: the upload's own region code does not make it
+        # the user's (else a district could learn, from the key checks, which ids other regions hold)
+        held = {pid: code for pid, code in batches.project_regions(root, None, project_ids_of(staged.targets)).items()
+                if code is not None}
+        for pid, _ in batches.outside_scope(scope, held):
+            if not any(f"project {pid}'" in p.message_en for p in outside):
+                outside.append(Problem(staged.filename, None, "project_id", pid, "out_of_scope",
+                                       f"项目 {pid} 已属于您权限范围以外的地区，不能导入",
+                                       f"project {pid} already belongs to a region outside your scope: it cannot "
+                                       "be imported", "projects"))
+    return staged if not outside else replace(staged, problems=outside, warnings=[])
+
+
 def commit(staged: Staged, lake: str | os.PathLike, *, batch: str | None = None,
            supersede: Superseding | None = None, scope: Scope = Scope.everything(), who: str = LOCAL_WHO) -> Batch:
     """Write a staged upload as the batch ``<lake>/imports/<id>`` (see the module docstring).
