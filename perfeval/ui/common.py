@@ -54,13 +54,20 @@ def kpi_row(items: list[tuple[str, str]], help_texts: list[str | None] | None = 
             col.metric(label, value, help=help_text)
 
 
+# A styled table costs Streamlit about 15 ms per 100 rows × 10 columns to send (pandas' Styler renders every
+# cell; 74 ms at 500 rows, measured): longer tables (the capped lists at national scale) keep their 未披露 text
+# without the grey, so that a page's rerun stays within its budget (docs/performance.md)
+GREY_MAX_ROWS = 100
+
+
 def table(df: pd.DataFrame, **kwargs) -> None:
     """st.dataframe with the one rule for missing values: a cell that says 未披露 / not reported is grey
-    (fmt.MISSING_COLOR), as in every other view; ``kwargs`` go to st.dataframe as they are."""
+    (fmt.MISSING_COLOR), as in every other view, in a table of at most `GREY_MAX_ROWS` rows; ``kwargs`` go to
+    st.dataframe as they are."""
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
     text_cols = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c].dtype)]
-    if len(df) and any(df[c].map(fmt.is_not_reported).any() for c in text_cols):
+    if 0 < len(df) <= GREY_MAX_ROWS and any(df[c].map(fmt.is_not_reported).any() for c in text_cols):
         st.dataframe(df.style.map(fmt.missing_css, subset=text_cols), **kwargs)
     else:
         st.dataframe(df, **kwargs)
