@@ -356,6 +356,30 @@ def test_a_grade_row_some_forms_add_is_the_reported_grade(lake):
     assert [(p.code, p.row, p.column, p.value) for p in staged.problems] == [("selfeval_grade", 5, "C（自评等级）", "很好")]
 
 
+def test_a_formula_without_a_stored_result_is_read_as_written_never_dropped(lake):
+    """A workbook written by a program stores no result for a formula: 「=512人」 typed into 年度指标值 is the
+    target it says; 「=F6/E6」 in 执行率 is a problem naming it (open and save the file in Excel or WPS)."""
+    rows = (("产出指标", "数量指标", "辅警人员", "=512人", "520人", 20, 20, None),) + INDICATORS[1:]
+    budget = (("年度资金总额", 100, 120, 114, 10, "=F6/E6", 9.5),)
+    staged = staging.stage("x.xlsx", workbook(("S", [dict(indicators=rows, budget=budget)])), lake)
+    assert [(p.code, p.row, p.column, p.value) for p in staged.problems] == [
+        ("selfeval_rate", 6, "H（执行率）", "=F6/E6")]
+    _, table = imported(lake, "y.xlsx", workbook(("S", [dict(indicators=rows)])))
+    t = table("targets").set_index("name").loc["辅警人员"]
+    assert [t["operator"], t["target_value"], t["unit"], t["target_text"], t["actual_value"]] == [
+        "=", 512.0, "人", "=512人", 520.0]
+
+
+def test_a_row_naming_only_its_first_level_is_a_level_1_leaf(lake):
+    rows = INDICATORS[:5] + (("满意度指标", None, None, "≥90%", "93%", 10, 9.5, None),)
+    _, table = imported(lake, "x.xlsx", workbook(("S", [dict(indicators=rows)])))
+    ind = table("indicators").set_index("code")
+    assert ind.loc["3", ["level", "name", "weight", "reported_score"]].tolist() == [1, "满意度指标", 10, 9.5]
+    assert not (ind["parent_code"] == "3").any()
+    t = table("targets").set_index("indicator_code").loc["3"]
+    assert (t["name"], t["category"], t["target_value"]) == ("满意度指标", "满意度指标", 0.9)
+
+
 def test_a_form_that_leaves_indicator_rows_out_says_so(lake):
     rows = INDICATORS[:2] + (("", "", "……", None, None, None, None, None),)
     _, table = imported(lake, "x.xlsx", workbook(("S", [dict(indicators=rows)])))

@@ -5,7 +5,8 @@ cells hold parsed as written: amounts (``1,232.00``), rates (``98.5%``, a cell f
 targets and results (``≥95%``, ``≤10个工作日``, ``100%``, ``是``, ``完成``).
 
 .xlsx / .xlsm are read with openpyxl (merged ranges, number formats, the values Excel or WPS stored for
-formulas); .xls / .et with python-calamine (merged ranges; no number formats).
+formulas; a formula with no stored value keeps its text, 「=512人」); .xls / .et with python-calamine (merged
+ranges; no number formats).
 """
 from __future__ import annotations
 
@@ -128,9 +129,17 @@ def _openpyxl(data: bytes) -> list[Grid]:
     import openpyxl
 
     wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     out = []
     for ws in wb.worksheets:
         g = Grid(ws.title)
+        # a formula with no stored result (a workbook written by a program, or 「=512人」 typed as text) keeps
+        # its text, so that it is read as written or named in a problem, never dropped in silence
+        for row in formulas[ws.title].iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and isinstance(cell.value, str) and ws.cell(cell.row, cell.column).value is None:
+                    g.values[(cell.row, cell.column)] = cell.value
+                    g.max_row, g.max_col = max(g.max_row, cell.row), max(g.max_col, cell.column)
         for row in ws.iter_rows():
             for cell in row:
                 v = cell.value

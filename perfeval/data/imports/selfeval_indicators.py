@@ -67,32 +67,50 @@ def read_indicators(grid: Grid, span: Span, b: Block, file: str, problems: list[
         if not (n3 or not is_blank(tv) or not is_blank(av) or w or s):
             continue
         n1 = n1 or "（未写一级指标）"
-        n2 = n2 or n1
-        n3 = n3 or n2
+        # the deepest level the row names is the node its 分值 / 得分 belong to (a row with its 一级指标 alone is a
+        # level-1 leaf, as a budget row or a 满意度指标 row often is)
+        level = 3 if n3 else 2 if n2 else 1
         where = f"{grid.sheet}!{column_letter(span.col)}{r}"
 
         def cell(key: str, r: int = r) -> str:
             return f"{grid.sheet}!{column_letter(cols[key])}{r}" if cols[key] else where
+
+        def node(code, parent, lvl, raw_name, key):
+            nonlocal order
+            order += 1
+            name, points = _points(raw_name, r, cols[key])
+            own = lvl == level
+            n = Node(code, parent, lvl, name, r, order, (w if own else None) or points, s if own else None,
+                     where=cell(key))
+            b.indicators.append(n)
+            return n
+
         if n1 not in l1s:
-            order += 1
             l1s[n1] = str(len(l1s) + 1)
-            name, points = _points(n1, r, cols["l1"])
-            b.indicators.append(Node(l1s[n1], None, 1, name, r, order, points, where=cell("l1")))
-        if (n1, n2) not in l2s:
-            order += 1
-            l2s[(n1, n2)] = f"{l1s[n1]}.{sum(1 for k in l2s if k[0] == n1) + 1}"
-            name, points = _points(n2, r, cols["l2"])
-            b.indicators.append(Node(l2s[(n1, n2)], l1s[n1], 2, name, r, order, points, where=cell("l2")))
-        order += 1
-        parent = l2s[(n1, n2)]
-        code = f"{parent}.{sum(1 for n in b.indicators if n.parent == parent) + 1}"
-        b.indicators.append(Node(code, parent, 3, n3, r, order, w, s, cell("l3")))
+            node(l1s[n1], None, 1, n1, "l1")
+        elif level == 1:  # a second row naming the same 一级指标 alone: its figures, where the first gave none
+            first = next(n for n in b.indicators if n.code == l1s[n1])
+            first.weight, first.score = first.weight or w, first.score or s
+        code, shown = l1s[n1], n1
+        if level >= 2:
+            n2 = n2 or n1
+            if (n1, n2) not in l2s:
+                l2s[(n1, n2)] = f"{l1s[n1]}.{sum(1 for k in l2s if k[0] == n1) + 1}"
+                node(l2s[(n1, n2)], l1s[n1], 2, n2, "l2")
+            code, shown = l2s[(n1, n2)], n2
+        if level == 3:
+            parent = code
+            code = f"{parent}.{sum(1 for n in b.indicators if n.parent == parent) + 1}"
+            node(code, parent, 3, n3, "l3")
+            shown = n3
+        n3 = _points(shown, r, 0)[0]
+        category = "/".join(_points(x, r, 0)[0] for x in ((n1,) if level == 1 else (n1, n2)))
         if not is_blank(tv) or not is_blank(av):
             t = measure(tv) if not is_blank(tv) else None
             a = measure(av) if not is_blank(av) else None
             if t is not None and tc is not None and grid.is_percent(r, tc) and t.operator is None and t.value is not None:
                 t = Measure(t.text, None, t.value, "%")
-            b.targets.append(Target(n3, f"{_points(n1, r, 0)[0]}/{_points(n2, r, 0)[0]}", code, r, t,
+            b.targets.append(Target(n3, category, code, r, t,
                                     comparable(t, a), tc or 0, ac or 0,
                                     f"{cell('target')}（年度指标值）；{cell('actual')}（实际完成值）"))
         dc = cols["deviation"]
