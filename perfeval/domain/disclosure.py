@@ -82,8 +82,9 @@ def coverage(tree: pd.DataFrame) -> Coverage:
     return Coverage(len(tree), top_weight, elided)
 
 
-def partial_text(cov: Coverage, lang: str) -> str | None:
-    """部分披露：列出 N 项 … for a partial tree, None for a complete one."""
+def partial_text(cov: Coverage, lang: str, what: tuple[str, str] = ("指标", "indicators")) -> str | None:
+    """部分披露：列出 N 项 … for a partial tree, None for a complete one; ``what`` names what was counted
+    (("一级指标", "level-1 indicators") for the level-1 table)."""
     if not cov.partial:
         return None
     t = Translator(lang)
@@ -96,8 +97,8 @@ def partial_text(cov: Coverage, lang: str) -> str | None:
         parts_zh.append("、".join(f"{c} 下另有 {fmt.score(p, lang)} 分的下级指标未列出" for c, p in cov.elided))
         parts_en.append(", ".join(f"{fmt.score(p, lang)} points of sub-indicators of {c} are not listed"
                                   for c, p in cov.elided))
-    return t(f"部分披露：列出 {cov.listed} 项指标；" + "；".join(parts_zh) + "（未披露，不按满分或零分计）。",
-             f"Partly disclosed: {cov.listed} indicators listed; " + "; ".join(parts_en)
+    return t(f"部分披露：列出 {cov.listed} 项{what[0]}；" + "；".join(parts_zh) + "（未披露，不按满分或零分计）。",
+             f"Partly disclosed: {cov.listed} {what[1]} listed; " + "; ".join(parts_en)
              + " (not reported: counted neither as full marks nor as zero).")
 
 

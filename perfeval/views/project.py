@@ -69,7 +69,8 @@ def level1(q, *, project_id: str, lang: str, total=None) -> dict:
     top = None if any(w is None for w in weights) else float(sum(weights))
     return {
         "empty": False,
-        "partial": disclosure.partial_text(disclosure.Coverage(len(l1), top), lang),
+        "partial": disclosure.partial_text(disclosure.Coverage(len(l1), top), lang,
+                                           ("一级指标", "level-1 indicators")),
         "derived": (t("报告未直接给出一级指标的分值和得分，图表中为其下级指标之和（计算值，标“*”）。",
                       "The report states no level-1 weights or scores; they are summed from the indicators "
                       "below (computed, marked “*”).") if l1["derived"].any() else None),

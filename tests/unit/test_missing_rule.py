@@ -96,7 +96,7 @@ def test_level1_of_a_partial_tree_leaves_the_elided_parent_unscored(pq):
     table = l1["table"].set_index("code")
     assert table.loc["C", "score_s"] == "未披露" and table.loc["C", "rate_s"] == "未披露"
     assert table.loc["D", "score_s"] == "27"
-    assert l1["partial"].startswith("部分披露：列出 2 项指标")
+    assert l1["partial"].startswith("部分披露：列出 2 项一级指标")
 
 
 def test_project_without_total_or_tree_is_worded_as_such(pq):
