@@ -350,7 +350,9 @@ def _year_on_year(mine_yoy: pd.DataFrame, mode: str, chosen: list[str], year: in
     yt = yoy.assign(name=yoy["project_id"].map(info["unit_label"]), region=yoy["project_id"].map(info["region_short"]),
                     code=yoy["project_id"].map(info["region_code"]),
                     exec_pct=yoy["execution_rate"] * 100, change_exec_pp=yoy["change_execution_rate"] * 100,
-                    link=links.many("project", "project", yoy["project_id"]))
+                    link=links.many("project", "project", yoy["project_id"]),
+                    # a year without a stated total reads 未披露 (the changes stay numbers for their formats)
+                    reported_total_score=fmt.scores(yoy["reported_total_score"], t.lang))
     yt = yt.sort_values(["code", "name"])
     out["yoy"] = yt[["name", "year", "reported_total_score", "change_reported_total_score", "exec_pct",
                      "change_exec_pp", "change_outcome_per_wan", "link"]]

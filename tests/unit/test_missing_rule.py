@@ -232,3 +232,20 @@ def test_project_deck_of_a_partial_project_has_no_literal_missing(pq, pid):
         assert "部分披露：列出 4 项指标" in text
     if pid == pl.NOTHING:
         assert "报告既未给出总分，也未列出指标得分" in text and "只给出总分" not in text
+
+
+# -- a 自评表 as published, with rows left out (the form reader of issue 18's item 1) ----------------------------
+
+def test_a_selfeval_form_with_elided_rows_reads_as_partial_and_a_full_one_does_not(tmp_path):
+    from tests.unit.test_selfeval_import import INDICATORS, imported, q_of, workbook
+
+    from perfeval.views import project
+
+    for name, rows, partial in (("full", None, False),
+                                ("elided", INDICATORS[:2] + (("", "", "……", None, None, None, None, None),), True)):
+        lake = tmp_path / name
+        lake.mkdir()
+        _, table = imported(lake, "x.xlsx", workbook(("S", [dict(indicators=rows)] if rows else [{}])))
+        q, pid = q_of(lake), table("projects")["project_id"].iloc[0]
+        captions = project.scorecard_section(q, project_id=pid, lang="zh")["captions"]
+        assert any(c.startswith("部分披露") for c in captions) == partial, captions
