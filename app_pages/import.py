@@ -8,7 +8,7 @@ what it says of an upload is made by its page model, perfeval.views.imports.
 """
 import streamlit as st
 
-from perfeval.ui import state, upload
+from perfeval.ui import audit, state, upload
 from perfeval.views import imports as ingest_view
 
 t = state.tr()
@@ -62,7 +62,7 @@ if digest in done:
                         "nothing is deleted, it can be restored.")):
         try:
             upload.withdraw(batch_id)
-        except upload.WithdrawRefused as e:
+        except (upload.WithdrawRefused, audit.AuditLogError) as e:  # refused, or its entry cannot be written
             st.error(str(e))
             st.stop()
         del done[digest]
@@ -91,7 +91,8 @@ if not v["ok"]:
                                                                      else None))
                                 for k, zh, en in ingest_view.PROBLEM_COLUMNS})
     st.download_button(t("⬇️ 下载问题清单（CSV）", "⬇️ Download the problems (CSV)"), data=v["csv"],
-                       file_name=v["csv_name"], mime="text/csv", key="problems_csv")
+                       file_name=v["csv_name"], mime="text/csv", key="problems_csv",
+                       on_click=audit.on_download("problems_csv", file=v["csv_name"]))  # logged when clicked
     st.stop()
 
 st.success(v["success"])
@@ -112,6 +113,9 @@ if st.button(t("确认导入", "Import"), type="primary", disabled=not writable,
     except upload.ImportRefused as e:  # the lake changed since the check (another batch took the same keys)
         st.error(ingest_view.problems_headline(e.problems, lang))
         st.dataframe(ingest_view.problem_table(e.problems, lang), hide_index=True, width="stretch")
+        st.stop()
+    except audit.AuditLogError as e:  # no entry in the audit log, no import (or none reported done)
+        st.error(str(e))
         st.stop()
     done[digest] = (batch.id, dict(batch.rows))
     st.rerun()

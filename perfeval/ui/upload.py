@@ -22,7 +22,7 @@ from perfeval.data.imports.batches import RestoreRefused, WithdrawRefused
 from perfeval.data.imports.folders import IMPORTS_DIR, LOCAL_WHO
 from perfeval.data.imports.ingest import ImportRefused  # noqa: F401 - the page catches it as upload.ImportRefused
 from perfeval.text.i18n import Translator
-from perfeval.ui import auth, state
+from perfeval.ui import audit, auth, state
 from perfeval.views import imports as ingest_view
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,6 +84,7 @@ def _changed() -> None:
     _offer.clear()
 
 
+@audit.audited(lambda args: "supersede" if args["supersede"] is not None else "import")  # entries before and after
 def commit(staged: ingest.Staged, *, supersede: ingest.Superseding | None = None, scope: Scope | None = None,
            who: str | None = None) -> ingest.Batch:
     """Write the batch (in place of the batches ``supersede`` names, if given), then forget the cached checks and
@@ -98,6 +99,7 @@ def active(batch_id: str) -> bool:
     return (state.data_dir() / IMPORTS_DIR / batch_id).is_dir()
 
 
+@audit.audited("withdraw")
 def withdraw(batch_id: str, *, scope: Scope | None = None, who: str | None = None) -> None:
     """Move a batch (any, imported in any session) to the archive (perfeval.data.imports.batches.withdraw); the
     lake has changed, as after an import."""
@@ -105,6 +107,7 @@ def withdraw(batch_id: str, *, scope: Scope | None = None, who: str | None = Non
     _changed()
 
 
+@audit.audited("restore")
 def restore(batch_id: str, *, scope: Scope | None = None, who: str | None = None) -> None:
     """Move a withdrawn batch back from the archive (perfeval.data.imports.batches.restore)."""
     batches.restore(state.data_dir(), batch_id, scope=_scope(scope), who=_who(who))
@@ -153,6 +156,9 @@ def supersede_box(staged: ingest.Staged, key: str, lang: str) -> ingest.Batch | 
         st.error(ingest_view.problems_headline(e.problems, lang))
         st.dataframe(ingest_view.problem_table(e.problems, lang), hide_index=True, width="stretch")
         return False
+    except audit.AuditLogError as e:  # no entry in the audit log, no supersession (or none reported done)
+        st.error(str(e))
+        return False
 
 
 def batch_list(lang: str) -> None:
@@ -192,7 +198,7 @@ def batch_list(lang: str) -> None:
             return
         try:
             (withdraw if action == "withdraw" else restore)(pick)
-        except (WithdrawRefused, RestoreRefused, ValueError) as e:
+        except (WithdrawRefused, RestoreRefused, ValueError, audit.AuditLogError) as e:
             st.error(str(e))
             return
         st.session_state["batch_action"] = (action, pick)
