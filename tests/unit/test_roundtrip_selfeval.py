@@ -33,11 +33,7 @@ SEED_PROJECTS = sorted(pd.concat([pd.read_csv(f, dtype=str) for f in (DATA / "se
 _NODES = pd.concat([pd.read_csv(f, dtype=str) for f in (DATA / "seed").glob("*/indicators.csv")])
 # a tree the report gives at level 1 only (天津: 表3's four 一级指标 with 分值 and 得分) is written as rows with
 # empty 二级 / 三级 cells; the reader makes three nodes of the same name of each such row instead of one leaf
-LEVEL1_ONLY = pytest.mark.xfail(strict=False, reason=(
-    "reader (engineer 18A): a row with only its 一级指标 filled (二级 / 三级 empty) becomes nodes 1, 1.1, 1.1.1 "
-    "all named after the 一级指标, the 分值 / 得分 on the invented level-3 node, instead of one level-1 leaf"))
-WITH_TREE = [pytest.param(p, marks=LEVEL1_ONLY) if set(_NODES.loc[_NODES["project_id"] == p, "level"]) == {"1"}
-             else p for p in sorted(set(_NODES["project_id"]))]
+WITH_TREE = sorted(set(_NODES["project_id"]))  # a level-1-only tree included: one level-1 node per row
 
 
 def _num(v) -> str:

@@ -17,11 +17,7 @@ WORKBOOKS = corpus.workbooks()
 IDS = {p: p.name for p in WORKBOOKS}
 
 # Where the reader does not (yet) take a corpus form's figure: workbook → (figure cells, why).
-NOT_IMPORTED = {
-    "丰都县公安局-辅警人员经费-2022年度绩效自评表.xlsx": (
-        {"E10"}, "the 三级指标 row 辅警人员 with 年度指标值 =512人 gives no target (the row is dropped without a "
-                 "problem): '=' as an operator with a unit after the number"),
-}
+NOT_IMPORTED: dict[str, tuple[set[str], str]] = {}  # workbook → (cells the reader drops, why): none today
 
 
 def _cells(data: bytes) -> dict:
@@ -83,8 +79,6 @@ def test_every_number_of_the_form_is_imported(path, imported):
     assert missing == []
 
 
-@pytest.mark.xfail(reason="reader (engineer 18A): " + NOT_IMPORTED["丰都县公安局-辅警人员经费-2022年度绩效自评表.xlsx"][1],
-                   strict=False)
 def test_an_equals_target_with_a_unit_is_imported(imported):
     path = next(p for p in WORKBOOKS if p.name.startswith("丰都"))
     imp = imported[path]
