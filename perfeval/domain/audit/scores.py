@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from perfeval.domain import scoring
+from perfeval.domain import disclosure, scoring
 from perfeval.domain.audit.model import Finding, ProjectData, records
 from perfeval.domain.audit.tolerance import SCORE_TOL, severity_for
 from perfeval.text import fmt
@@ -89,6 +89,24 @@ def _effective(tree: pd.DataFrame) -> tuple[dict, dict, dict]:
     return kids, memo_s, memo_w
 
 
+def known_partial(data: ProjectData, tree: pd.DataFrame) -> bool:
+    """The project's tree is known to list only part of its indicators: its top nodes carry less than the
+    framework's 100 points (`disclosure.coverage`). A tree whose top nodes add up to 100 claims to be
+    complete: a short branch there stays an error."""
+    cov = disclosure.coverage(tree)
+    return cov.unlisted is not None and cov.unlisted > disclosure.TOL
+
+
+def _partial_branch(pid, code, name, name_en, w, kw, child_rows, n) -> Finding:
+    """部分披露 (a note): a branch of a partly disclosed tree lists children worth less than its weight."""
+    return Finding(
+        pid, "children_weights", "info", code, w, kw, "分", (f"indicators:{code}",) + child_rows,
+        f"{code} {name}：部分披露：列出 {n} 项下级指标，分值合计 {scoring.pts(kw)}，"
+        f"少于分值 {scoring.pts(w)}（报告只公开了部分指标）。",
+        f"{code} {name_en}: partly disclosed: {n} children listed, their weights add up to {scoring.pts(kw)}, "
+        f"less than its weight {scoring.pts(w)} (the report publishes only part of its indicators).")
+
+
 def check_tree(data: ProjectData, tree: pd.DataFrame) -> list[Finding]:
     """children_weights, children_scores (including level 1 vs the total), leaf_weights_100,
     score_above_weight."""
@@ -104,6 +122,7 @@ def check_tree(data: ProjectData, tree: pd.DataFrame) -> list[Finding]:
         return out
     kids, eff_s, eff_w = _effective(tree)
     by_code = {r["code"]: r for r in records(tree)}
+    partial = known_partial(data, tree)
     for code, r in by_code.items():
         name, name_en = r["name"] or "", r["name_en"] or r["name"] or ""
         w, s = _val(r["weight"]), _val(r["reported_score"])
@@ -115,14 +134,19 @@ def check_tree(data: ProjectData, tree: pd.DataFrame) -> list[Finding]:
             continue
         child_rows = tuple(f"indicators:{k}" for k in kids[code])
         kw = [eff_w[k] for k in kids[code]]
-        if w is not None and all(x is not None for x in kw) and abs(sum(kw) - w) > SCORE_TOL:
+        if partial and w is not None and all(x is not None for x in kw) and sum(kw) < w - SCORE_TOL:
+            out.append(_partial_branch(pid, code, name, name_en, w, sum(kw), child_rows, len(kids[code])))
+        elif w is not None and all(x is not None for x in kw) and abs(sum(kw) - w) > SCORE_TOL:
             out.append(Finding(
                 pid, "children_weights", severity_for(w, sum(kw), score_like=True), code, w, sum(kw), "分",
                 (f"indicators:{code}",) + child_rows,
                 f"{code} {name}：分值 {scoring.pts(w)}，下级指标分值合计 {scoring.pts(sum(kw))}。",
                 f"{code} {name_en}: weight {scoring.pts(w)}, its children's weights add up to {scoring.pts(sum(kw))}."))
         ks = [eff_s[k] for k in kids[code]]
-        if s is not None and all(x is not None for x in ks) and abs(sum(ks) - s) > SCORE_TOL:
+        if partial and s is not None and all(x is not None for x in ks) and sum(ks) < s - SCORE_TOL \
+                and w is not None and all(x is not None for x in kw) and sum(kw) < w - SCORE_TOL:
+            pass  # the branch is partly listed (said once, on its weights): its children's scores fall short too
+        elif s is not None and all(x is not None for x in ks) and abs(sum(ks) - s) > SCORE_TOL:
             out.append(Finding(
                 pid, "children_scores", severity_for(s, sum(ks), score_like=True), code, s, sum(ks), "分",
                 (f"indicators:{code}",) + child_rows,
@@ -138,7 +162,7 @@ def check_tree(data: ProjectData, tree: pd.DataFrame) -> list[Finding]:
             f"Reported total {scoring.pts(rep_total)}, the level-1 scores add up to {scoring.pts(sum(rs))}."))
     leaves = [c for c in by_code if not kids[c]]
     lw = [_val(by_code[c]["weight"]) for c in leaves]
-    if leaves and all(x is not None for x in lw) and abs(sum(lw) - 100) > SCORE_TOL:
+    if leaves and not partial and all(x is not None for x in lw) and abs(sum(lw) - 100) > SCORE_TOL:
         out.append(Finding(
             pid, "leaf_weights_100", severity_for(100.0, sum(lw), score_like=True), "total", 100.0, sum(lw), "分",
             tuple(f"indicators:{c}" for c in leaves),
