@@ -111,6 +111,14 @@ if v["subprojects"]:
     plot.chart(v["subprojects"]["chart"])
     if v["subprojects"]["note"]:
         st.caption(v["subprojects"]["note"])
+fs = state.model(budget.fund_sources, **args)
+if fs:
+    st.subheader(fs["title"])
+    common.table(fs["table"], column_config={"short_name": t(terms.PROJECT), "year": st.column_config.NumberColumn(
+        t(terms.YEAR), format="%d"), "fund_source": t("资金来源", "Fund source"), "initial_s": t("年初预算数",
+        "Initial budget"), "adjusted_s": t("全年预算数", "Full-year budget"), "spent_s": t("全年执行数", "Spent"),
+        "execution_s": t(terms.EXECUTION)})
+    st.caption(fs["note"])
 
 # -- vendors ----------------------------------------------------------------------------------------------
 st.subheader(t("承办单位支付", "Payments to vendors"))

@@ -407,3 +407,30 @@ def vendors(q, *, filters: Filters, lang: str, project_id: str | None = None,
                                                                             "spelling")})[
             ["payment_id", "subproject_id", "item", "vendor", "spelling", "amount_s"]]
     return v
+
+
+def fund_sources(q, *, filters: Filters, lang: str, project_id: str | None = None,
+                 max_rows: int = capped.MAX_ROWS) -> dict | None:
+    """The budget by fund source (按资金来源): per project, year and named fund source, 年初预算数 / 全年预算数 /
+    全年执行数 / 执行率 (全年执行数 ÷ 全年预算数), 未披露 for a missing cell; None when no budget row names a
+    fund source; at most ``max_rows`` rows listed (the note says so). Keys: title, table, note."""
+    t = Translator(lang)
+    df = q("budget_fund_sources", **filters.params(), project_id=project_id)
+    if df.empty:
+        return None
+    n = len(df)
+    df = df.head(max_rows)
+    table = pd.DataFrame({
+        "short_name": [t.pick(r, "short_name", "name_en") for r in df.to_dict("records")],
+        "year": df["year"],
+        "fund_source": df["fund_source"],
+        "initial_s": [fmt.number(v, 2, lang) for v in df["initial_budget"]],
+        "adjusted_s": [fmt.number(v, 2, lang) for v in df["adjusted_budget"]],
+        "spent_s": [fmt.number(v, 2, lang) for v in df["spent"]],
+        "execution_s": [fmt.pct(v, lang) for v in df["execution_rate"]],
+    })
+    return {"title": t("按资金来源", "By fund source"), "table": table,
+            "note": t("金额单位：万元；执行率 = 全年执行数 ÷ 全年预算数（自评表口径）。",
+                      "Amounts in 万元; execution = spent ÷ full-year budget (the self-evaluation form's definition).")
+            + (" " + capped.note(len(df), n, "行", "rows", "按项目、年度排列", "in project and year order", lang)
+               if len(df) < n else "")}

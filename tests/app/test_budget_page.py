@@ -174,3 +174,30 @@ def test_a_selection_too_large_to_list_shows_its_totals_and_the_projects_needing
     en = run_page("budget", lang="en")
     assert any(f"The table lists the 5 projects with the lowest execution rates (not reported last) (of {n:,} projects)"
                in c.value for c in en.caption)
+
+
+def test_a_self_evaluation_forms_fund_sources_are_on_the_budget_page(tmp_path, monkeypatch):
+    """A 自评表 imported as published: its 其中 rows (当年财政拨款 / 上年结转资金 / 其他资金 …) are listed in the
+    按资金来源 table, 未披露 where the form leaves a cell empty."""
+    import shutil
+
+    from tests.conftest import DATA
+    from tests.unit.test_selfeval_import import workbook
+
+    lake = tmp_path / "data"
+    shutil.copytree(DATA, lake, ignore=shutil.ignore_patterns("_derived"))
+    monkeypatch.setenv("PERFEVAL_DATA", str(lake))
+    at = run_page("import")
+    at.file_uploader(key="w_upload").set_value(("宣城禁毒.xlsx", workbook(("禁毒经费", [dict(r0=3, c0=2)])),
+                                                "application/octet-stream"))
+    at.run()
+    at.button(key="commit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    bp = run_page("budget", project="zp-2022-20efd29a")
+    assert not bp.exception, [e.value for e in bp.exception]
+    assert "按资金来源" in [s.value for s in bp.subheader]
+    tables = [d.value for d in bp.dataframe if "fund_source" in d.value.columns]
+    assert len(tables) == 1
+    fs = tables[0]
+    assert len(fs) >= 1 and fs["fund_source"].str.len().min() > 0
+    assert not fs.isna().any().any()
