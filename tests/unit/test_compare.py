@@ -292,7 +292,9 @@ def test_percentile_heatmap_marks_outliers_and_missing():
                        "percentile": [100, 0, 0, np.nan], "outlier": [None, "low", None, None],
                        "value_text": ["96", "60.0%", "80", "未披露"]})
     fig = charts_compare.percentile_heatmap(df, ZH)
-    hm = fig.data[0]
+    # the grey layer under the cells without a percentile comes first, the percentiles' trace on top of it
+    grey, hm = fig.data[0], fig.data[-1]
+    assert grey.text is None and [[v == 1 for v in row] for row in grey.z] == [[False, False], [False, True]]
     assert list(hm.y) == ["一区", "二区"] and list(hm.x) == ["得分", "执行率"]
     assert hm.text[0][1] == "P0 ▼<br>60.0%" and hm.text[1][1] == "未披露"
     assert (hm.zmin, hm.zmax) == (0, 100)
