@@ -172,12 +172,20 @@ class DataGate:
         statements = duckdb.extract_statements(sql)
         if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
             raise QueryError(f"{label}: only one SELECT statement may be run")
-        cur, _ = self._cursor(scope)
-        try:
-            rel = cur.sql(sql, params=params) if params else cur.sql(sql)
-            return arrow_to_pandas(rel.to_arrow_table())
-        finally:
-            cur.close()
+        for attempt in (1, 2):
+            cur, _ = self._cursor(scope)
+            try:
+                rel = cur.sql(sql, params=params) if params else cur.sql(sql)
+                return arrow_to_pandas(rel.to_arrow_table())
+            except duckdb.IOException as e:
+                # another process (a withdraw, a supersede, a compaction) moved a file away within the
+                # lake's version TTL: the views still name it. Read the file list anew and try once more.
+                if attempt == 2 or "No files found" not in str(e):
+                    raise
+                self.lake.changed()
+            finally:
+                cur.close()
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def table(self, name: str, scope: Scope) -> pd.DataFrame:
         """Every visible row of table ``name`` (a schema table), in a stable order."""

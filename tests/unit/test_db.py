@@ -161,3 +161,19 @@ def test_changed_makes_the_next_version_read_the_files(tmp_path):
     assert lake.version() == before, "within the TTL the version is not re-read"
     lake.changed()
     assert lake.version() != before
+
+
+def test_a_file_moved_away_by_another_process_within_the_ttl_is_read_anew(lake_copy):
+    """Another process withdraws a batch (its folder moves to _archive) while this one still holds the
+    version it read less than VERSION_TTL ago: the views name a file that is gone. The query reads the
+    file list anew instead of failing the page with DuckDB's 'No files found'."""
+    lake = Lake(lake_copy)
+    lake.VERSION_TTL = 3600
+    g = DataGate(lake)
+    before = g.table("budget", Scope.everything())
+    assert FT in set(before["project_id"])
+    moved = lake_copy / "_moved_seed"
+    (lake_copy / "seed" / "futian-2021-2023").rename(moved)  # as a withdraw moves a batch, in one step
+    after = g.table("budget", Scope.everything())
+    assert FT not in set(after["project_id"])
+    assert len(after) == len(before) - int((before["project_id"] == FT).sum())
