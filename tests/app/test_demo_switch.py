@@ -14,6 +14,15 @@ from tests.conftest import DATA
 
 PAGES = sorted(p.stem for p in (pathlib.Path(__file__).resolve().parents[2] / "app_pages").glob("*.py")
                if not p.name.startswith("_"))
+
+
+@pytest.fixture(autouse=True)
+def own_audit_log(tmp_path, monkeypatch):
+    """Each run reads an audit log of its own: the audit-log page lists what earlier tests viewed (their URL
+    parameters name demo projects), which is a record of use, not demonstration rows on the page."""
+    monkeypatch.setenv("PERFEVAL_AUDIT_LOG", str(tmp_path / "audit" / "audit.jsonl"))
+
+
 DEMO = pq.read_table(DATA / "demo" / "projects.parquet").to_pandas()
 DEMO_IDS = set(DEMO["project_id"])
 DEMO_NAMES = set(DEMO["name"]) | set(DEMO["short_name"])
