@@ -372,3 +372,13 @@ def test_metrics_command_lists_the_catalogue_without_sql(capsys):
     code = cli.main(["metrics", "intercepted_fraud_calls", "--json"])
     [row] = json.loads(capsys.readouterr().out)
     assert row["n_outcomes"] >= 1 and row["source_title"].startswith("成效指标目录")
+
+
+def test_payment_status_as_reports_write_it():
+    """已支付 / 待支付 (and their usual variants) become the schema's paid / pending; anything else is left for
+    the checks to report, and an empty cell stays empty (未披露)."""
+    from perfeval.data.imports.normalise import normalise_frame
+
+    raw = pd.DataFrame({"status": ["已支付", " 待支付 ", "应付未付", "paid", "", "部分支付"]})
+    out = normalise_frame(schema.table("payments"), raw)
+    assert out["status"].tolist() == ["paid", "pending", "pending", "paid", "", "部分支付"]

@@ -11,6 +11,7 @@ before the cells are checked (perfeval.data.imports.staging calls `normalise_par
 - documents.source_type: its Chinese names (第三方评价报告, 自评, 部门/财政评价, 审计, 新闻发布, 统计发布, 目录, and
   评价报告, 财政评价, 部门评价, 统计公报) → the keys of schema.SOURCE_TYPES;
 - metrics.direction: 越高越好 / 越低越好 → ``higher`` / ``lower``;
+- payments.status: 已支付 / 已付 / 待支付 / 未支付 / 应付未付 → ``paid`` / ``pending``;
 - a region code picked from the template's drop-down (``440304 广东省深圳市福田区``) → ``440304``, and the
   empty province / city / district of a project filled from the bundled GB/T 2260 list (perfeval.data.gbt2260).
 
@@ -47,6 +48,9 @@ SOURCE_TYPE_WORDS.update({"评价报告": "evaluation_report", "第三方评价"
                           "审计报告": "audit", "新闻稿": "press_release", "统计公报": "statistics_release"})
 DIRECTION_WORDS = {"越高越好": "higher", "越大越好": "higher", "越低越好": "lower", "越小越好": "lower",
                    "高": "higher", "低": "lower"}
+PAYMENT_STATUS_WORDS = {"已支付": "paid", "已付": "paid", "已付款": "paid", "支付": "paid",
+                        "待支付": "pending", "未支付": "pending", "待付": "pending", "应付未付": "pending",
+                        "尚未支付": "pending"}
 _REGION = re.compile(r"^\s*([0-9]{6})(?:\s+\S.*)?$")
 
 
@@ -75,6 +79,8 @@ def _maps(t: schema.Table) -> dict[str, tuple[dict[str, str], bool]]:
         out["source_type"] = (SOURCE_TYPE_WORDS, False)
     if t.name == "metrics":
         out["direction"] = (DIRECTION_WORDS, False)
+    if t.name == "payments":
+        out["status"] = (PAYMENT_STATUS_WORDS, False)
     return out
 
 
