@@ -37,8 +37,7 @@ def facts(q, *, project_id: str, lang: str) -> dict:
             (t(terms.BUDGET_WAN), fmt.number(p.get("budget"), 2, lang)),
             (t(terms.RECEIVED_WAN), fmt.number(p.get("received"), 2, lang)),
             (t(terms.SPENT_WAN), fmt.number(p.get("spent"), 2, lang)),
-            (t(terms.EXECUTION_RATE), budget.execution_text(p.get("execution_rate"), p.get("execution_basis"),
-                                                            p.get("execution_stated"), lang)),
+            execution_card(p, lang),
         ],
         "as_of": (None if fmt.is_missing(p.get("as_of")) else
                   t(f"资金数据截至 {fmt.date(p['as_of'])}", f"Money figures as of {fmt.date(p['as_of'])}")),
@@ -49,6 +48,16 @@ def facts(q, *, project_id: str, lang: str) -> dict:
         "level1": level1(q, project_id=project_id, lang=lang, total=p.get("reported_total_score")),
         "related": [(page, t(zh, en)) for page, zh, en in RELATED],
     }
+
+
+def execution_card(p: dict, lang: str) -> tuple[str, str]:
+    """The execution-rate card: (label, value). A rate not on the spent ÷ received basis, or the document's
+    stated figure, carries its definition in the label ("预算执行率（全年执行数 ÷ 全年预算数）", "95.00%"): a
+    card's value is drawn large and a definition beside the % is cut off at presentation size."""
+    t = Translator(lang)
+    value = fmt.pct(p.get("execution_rate"), lang)
+    full = budget.execution_text(p.get("execution_rate"), p.get("execution_basis"), p.get("execution_stated"), lang)
+    return t(terms.EXECUTION_RATE) + (full[len(value):] if full.startswith(value) else ""), value
 
 
 def level1(q, *, project_id: str, lang: str, total=None) -> dict:
